@@ -1,0 +1,279 @@
+// JSON run configs validated against their struct.
+//
+// A config struct declares its fields once, in a `fields` visitor; the same list drives parsing,
+// validation, writing the resolved config, and printing (MuJoCo's "one field list" habit):
+//
+//   struct EsConfig {
+//     std::string strategy = "open_es";
+//     double sigma = 0.1;
+//     int popsize = 64;
+//     template <class V> void fields(V& v) {
+//       v("strategy", strategy).one_of({"open_es", "cma_es"});
+//       v("sigma", sigma).positive();
+//       v("popsize", popsize).at_least(2);
+//     }
+//   };
+//   EsConfig c = load_config<EsConfig>("run.json");   // missing keys keep their defaults
+//
+// Errors name the path of the bad value ("es.sigma"): an unknown key (with the nearest valid key
+// suggested), a wrong type, or an out-of-range value. Fields may be bool, integers, floating point,
+// std::string, nested config structs, and std::vector of any of those.
+#pragma once
+
+#include <cmath>
+#include <limits>
+#include <rapidjson/document.h>
+#include <set>
+#include <sstream>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "lamarck/core/error.h"
+
+namespace lamarck {
+
+class ConfigError : public InvalidArgument {
+ public:
+  using InvalidArgument::InvalidArgument;
+};
+
+namespace config_detail {
+
+template <class T>
+struct is_vector : std::false_type {};
+template <class T, class A>
+struct is_vector<std::vector<T, A>> : std::true_type {};
+
+template <class T>
+std::string to_text(const T& value) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    return "'" + value + "'";
+  } else if constexpr (std::is_same_v<T, bool>) {
+    return value ? "true" : "false";
+  } else if constexpr (std::is_arithmetic_v<T>) {
+    std::ostringstream s;
+    s << value;
+    return s.str();
+  } else {
+    return "(value)";
+  }
+}
+
+template <class T>
+const char* type_name() {
+  if constexpr (std::is_same_v<T, bool>) return "a boolean";
+  else if constexpr (std::is_integral_v<T> && std::is_unsigned_v<T>) return "a non-negative integer";
+  else if constexpr (std::is_integral_v<T>) return "an integer";
+  else if constexpr (std::is_floating_point_v<T>) return "a number";
+  else if constexpr (std::is_same_v<T, std::string>) return "a string";
+  else if constexpr (is_vector<T>::value) return "an array";
+  else return "an object";
+}
+
+// The result of visiting one field: range and choice checks that run only when reading.
+template <class T>
+class FieldCheck {
+ public:
+  FieldCheck(const T* value, std::string path) : value_(value), path_(std::move(path)) {}
+  FieldCheck& range(double lo, double hi) {
+    if (value_ && !(double(*value_) >= lo && double(*value_) <= hi))
+      fail("must be in [" + to_text(lo) + ", " + to_text(hi) + "]");
+    return *this;
+  }
+  FieldCheck& at_least(double lo) {
+    if (value_ && !(double(*value_) >= lo)) fail("must be >= " + to_text(lo));
+    return *this;
+  }
+  FieldCheck& at_most(double hi) {
+    if (value_ && !(double(*value_) <= hi)) fail("must be <= " + to_text(hi));
+    return *this;
+  }
+  FieldCheck& positive() {
+    if (value_ && !(double(*value_) > 0)) fail("must be > 0");
+    return *this;
+  }
+  FieldCheck& one_of(const std::vector<std::string>& choices) {
+    if constexpr (std::is_same_v<T, std::string>) {
+      if (!value_) return *this;
+      for (const auto& c : choices)
+        if (c == *value_) return *this;
+      throw ConfigError("config: " + path_ + ": " + unknown_choice_message("value", *value_, choices));
+    }
+    return *this;
+  }
+  FieldCheck& non_empty() {
+    if constexpr (std::is_same_v<T, std::string> || is_vector<T>::value) {
+      if (value_ && value_->empty()) fail("must not be empty");
+    }
+    return *this;
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& rule) const {
+    if constexpr (std::is_arithmetic_v<T>)
+      throw ConfigError("config: " + path_ + " = " + to_text(*value_) + " is out of range: " + rule);
+    else
+      throw ConfigError("config: " + path_ + " " + rule);
+  }
+  const T* value_;  // null when not reading (writing or printing visits)
+  std::string path_;
+};
+
+std::string join_path(const std::string& parent, const std::string& key);
+
+// Reads a rapidjson value into a config struct, tracking the path and the keys seen.
+class Reader {
+ public:
+  Reader(const rapidjson::Value& object, std::string path) : object_(object), path_(std::move(path)) {}
+
+  template <class T>
+  FieldCheck<T> operator()(const char* key, T& value) {
+    known_.push_back(key);
+    const std::string path = join_path(path_, key);
+    auto it = object_.FindMember(key);
+    if (it == object_.MemberEnd()) return FieldCheck<T>(&value, path);  // keep the default
+    read(it->value, value, path);
+    return FieldCheck<T>(&value, path);
+  }
+
+  // Throws for any key of the object that no field claimed.
+  void reject_unknown_keys() const;
+
+  template <class T>
+  static void read(const rapidjson::Value& json, T& value, const std::string& path) {
+    if constexpr (std::is_same_v<T, bool>) {
+      if (!json.IsBool()) wrong_type(json, path, type_name<T>());
+      value = json.GetBool();
+    } else if constexpr (std::is_integral_v<T>) {
+      if (json.IsInt64()) {
+        const int64_t v = json.GetInt64();
+        if (v < int64_t(std::numeric_limits<T>::min()) ||
+            (v > 0 && uint64_t(v) > uint64_t(std::numeric_limits<T>::max())))
+          throw ConfigError("config: " + path + " = " + std::to_string(v) + " is out of range for " + type_name<T>());
+        value = T(v);
+      } else if (json.IsUint64() && std::is_unsigned_v<T> && json.GetUint64() <= uint64_t(std::numeric_limits<T>::max())) {
+        value = T(json.GetUint64());
+      } else if (json.IsDouble() && std::floor(json.GetDouble()) == json.GetDouble() &&
+                 std::fabs(json.GetDouble()) < 9e15) {
+        // 1e6 written as a float literal is a whole number: accept it
+        const double v = json.GetDouble();
+        if (v < double(std::numeric_limits<T>::min()) || v > double(std::numeric_limits<T>::max()))
+          throw ConfigError("config: " + path + " = " + to_text(v) + " is out of range for " + type_name<T>());
+        value = T(v);
+      } else {
+        wrong_type(json, path, type_name<T>());
+      }
+    } else if constexpr (std::is_floating_point_v<T>) {
+      if (!json.IsNumber()) wrong_type(json, path, type_name<T>());
+      value = T(json.GetDouble());
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      if (!json.IsString()) wrong_type(json, path, type_name<T>());
+      value.assign(json.GetString(), json.GetStringLength());
+    } else if constexpr (is_vector<T>::value) {
+      if (!json.IsArray()) wrong_type(json, path, type_name<T>());
+      value.clear();
+      value.resize(json.Size());
+      for (rapidjson::SizeType i = 0; i < json.Size(); ++i)
+        read(json[i], value[i], path + "[" + std::to_string(i) + "]");
+    } else {
+      if (!json.IsObject()) wrong_type(json, path, type_name<T>());
+      Reader nested(json, path);
+      value.fields(nested);
+      nested.reject_unknown_keys();
+    }
+  }
+
+ private:
+  [[noreturn]] static void wrong_type(const rapidjson::Value& json, const std::string& path, const char* expected);
+  const rapidjson::Value& object_;
+  std::string path_;
+  std::vector<std::string> known_;
+};
+
+// Writes a config struct as a rapidjson value.
+class Writer {
+ public:
+  Writer(rapidjson::Value& object, rapidjson::Document::AllocatorType& alloc, std::string path)
+      : object_(object), alloc_(alloc), path_(std::move(path)) {}
+
+  template <class T>
+  FieldCheck<T> operator()(const char* key, T& value) {
+    rapidjson::Value json;
+    write(json, value, alloc_);
+    object_.AddMember(rapidjson::Value(key, alloc_), json, alloc_);
+    return FieldCheck<T>(nullptr, join_path(path_, key));
+  }
+
+  template <class T>
+  static void write(rapidjson::Value& json, const T& value, rapidjson::Document::AllocatorType& alloc) {
+    if constexpr (std::is_same_v<T, bool>) {
+      json.SetBool(value);
+    } else if constexpr (std::is_integral_v<T> && std::is_unsigned_v<T>) {
+      json.SetUint64(uint64_t(value));
+    } else if constexpr (std::is_integral_v<T>) {
+      json.SetInt64(int64_t(value));
+    } else if constexpr (std::is_floating_point_v<T>) {
+      json.SetDouble(double(value));
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      json.SetString(value.c_str(), rapidjson::SizeType(value.size()), alloc);
+    } else if constexpr (is_vector<T>::value) {
+      json.SetArray();
+      for (const auto& item : value) {
+        rapidjson::Value element;
+        write(element, item, alloc);
+        json.PushBack(element, alloc);
+      }
+    } else {
+      json.SetObject();
+      Writer nested(json, alloc, "");
+      const_cast<T&>(value).fields(nested);  // fields() only reads through a Writer
+    }
+  }
+
+ private:
+  rapidjson::Value& object_;
+  rapidjson::Document::AllocatorType& alloc_;
+  std::string path_;
+};
+
+void parse_document(rapidjson::Document& doc, const std::string& text, const std::string& source);
+std::string to_pretty_string(const rapidjson::Value& value);
+
+}  // namespace config_detail
+
+// Parses JSON text into a config; `source` names it in error messages (a file path, "--config").
+template <class T>
+T parse_config(const std::string& text, const std::string& source, T config = T()) {
+  rapidjson::Document doc;
+  config_detail::parse_document(doc, text, source);
+  try {
+    config_detail::Reader::read(doc, config, "");
+  } catch (const ConfigError& e) {
+    throw ConfigError(source + ": " + e.what());
+  }
+  return config;
+}
+
+// Reads and validates a JSON config file.
+template <class T>
+T load_config(const std::string& path, T defaults = T());
+
+// The resolved config as pretty JSON (every field, defaults included).
+template <class T>
+std::string config_to_json(const T& config) {
+  rapidjson::Document doc;
+  config_detail::Writer::write(doc, config, doc.GetAllocator());
+  return config_detail::to_pretty_string(doc);
+}
+
+}  // namespace lamarck
+
+#include "lamarck/core/serialize.h"
+
+namespace lamarck {
+template <class T>
+T load_config(const std::string& path, T defaults) {
+  return parse_config<T>(read_file(path), path, std::move(defaults));
+}
+}  // namespace lamarck

@@ -1,0 +1,57 @@
+#include "lamarck/core/config.h"
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+
+namespace lamarck::config_detail {
+
+std::string join_path(const std::string& parent, const std::string& key) {
+  return parent.empty() ? key : parent + "." + key;
+}
+
+void Reader::reject_unknown_keys() const {
+  for (auto it = object_.MemberBegin(); it != object_.MemberEnd(); ++it) {
+    const std::string key(it->name.GetString(), it->name.GetStringLength());
+    bool found = false;
+    for (const auto& k : known_) found = found || k == key;
+    if (found) continue;
+    std::string message = "config: unknown key '" + join_path(path_, key) + "'";
+    const std::string nearest = closest_match(key, known_);
+    if (!nearest.empty()) message += "; did you mean '" + join_path(path_, nearest) + "'?";
+    message += " (valid keys" + (path_.empty() ? std::string() : " of " + path_) + ": " + join(known_) + ")";
+    throw ConfigError(message);
+  }
+}
+
+void Reader::wrong_type(const rapidjson::Value& json, const std::string& path, const char* expected) {
+  const char* got = json.IsNull() ? "null"
+                    : json.IsBool() ? "a boolean"
+                    : json.IsString() ? "a string"
+                    : json.IsArray() ? "an array"
+                    : json.IsObject() ? "an object"
+                    : json.IsInt64() || json.IsUint64() ? "an integer"
+                                                         : "a number";
+  std::string shown;
+  if (json.IsString()) shown = std::string(" '") + json.GetString() + "'";
+  else if (json.IsNumber()) shown = " " + to_text(json.GetDouble());
+  throw ConfigError("config: " + (path.empty() ? std::string("(top level)") : path) + " must be " + expected +
+                    ", got " + got + shown);
+}
+
+void parse_document(rapidjson::Document& doc, const std::string& text, const std::string& source) {
+  doc.Parse(text.c_str(), text.size());
+  if (doc.HasParseError())
+    throw ConfigError(source + ": invalid JSON: " + rapidjson::GetParseError_En(doc.GetParseError()) +
+                      " at byte " + std::to_string(doc.GetErrorOffset()));
+}
+
+std::string to_pretty_string(const rapidjson::Value& value) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::PrettyWriter<rapidjson::StringBuffer> writer(buffer);
+  writer.SetIndent(' ', 2);
+  value.Accept(writer);
+  return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
+}
+
+}  // namespace lamarck::config_detail
