@@ -1,0 +1,64 @@
+// The batched-environment contract that trainers (rl/, meta/) and the Python module code against.
+//
+// A BatchEnv holds N = P * E environment instances of one kind, laid out population-major: agent p
+// owns instances [p * E, (p + 1) * E). One call steps all N (virtual dispatch once per batch, never
+// per step). Arrays live on the BatchEnv's device (host memory for Device::cpu).
+//
+// Auto-reset (Gymnasium "next-step"-free semantics, as in gymnax/EnvPool same-step): when instance i
+// ends in step(), terminated[i] or truncated[i] is set, reward[i] is the last reward of the episode,
+// final_observations() row i holds the observation the episode ended in, and observations() row i
+// already holds the first observation of the next episode.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lamarck/core/backend.h"
+
+namespace lamarck::envs {
+
+// An observation or action space.
+struct Space {
+  enum class Kind { discrete, box };
+  Kind kind = Kind::box;
+  int64_t n = 0;               // discrete: number of actions
+  std::vector<int64_t> shape;  // box: element shape, e.g. {4} or {10, 10, 4}
+  std::vector<float> low, high;  // box: per-element bounds (size = product of shape), may be +-inf
+  int64_t size() const {       // elements per instance (1 for discrete)
+    if (kind == Kind::discrete) return 1;
+    int64_t s = 1;
+    for (int64_t d : shape) s *= d;
+    return s;
+  }
+};
+
+struct Spec {
+  std::string name;            // registry name, e.g. "CartPole-v1", "MinAtar/Breakout"
+  Space observation;           // always float32 box
+  Space action;                // discrete (int32 actions) or box (float32 actions)
+  int64_t max_episode_steps = 0;  // truncation limit; 0 = none
+};
+
+class BatchEnv {
+ public:
+  virtual ~BatchEnv() = default;
+  virtual const Spec& spec() const = 0;
+  virtual int64_t num_envs() const = 0;
+  virtual const Exec& exec() const = 0;
+
+  // Resets every instance; instance i draws its randomness from keys derived from (seed, i).
+  virtual void reset(uint64_t seed) = 0;
+  // Steps every instance. Discrete envs take (N) int32 actions; box envs take (N, action size) float32.
+  virtual void step(const int32_t* actions) = 0;
+  virtual void step(const float* actions) = 0;
+
+  virtual const float* observations() const = 0;        // (N, obs size)
+  virtual const float* final_observations() const = 0;  // (N, obs size), rows valid where done
+  virtual const float* rewards() const = 0;             // (N)
+  virtual const uint8_t* terminated() const = 0;        // (N) 0/1
+  virtual const uint8_t* truncated() const = 0;         // (N) 0/1
+};
+
+}  // namespace lamarck::envs
