@@ -24,8 +24,8 @@ function(lamarck_add_library name)
   target_link_libraries(lamarck_${name} ${scope} ${ARG_DEPS})
   if(srcs)
     lamarck_set_warnings(lamarck_${name})
-    if(LAMARCK_WITH_CUDA)
-      set_target_properties(lamarck_${name} PROPERTIES CUDA_SEPARABLE_COMPILATION OFF)
+    if(LAMARCK_WITH_CUDA AND ARG_CUDA_SOURCES)
+      lamarck_cuda_target(lamarck_${name})
     endif()
   endif()
   install(TARGETS lamarck_${name} EXPORT lamarckTargets
@@ -45,4 +45,12 @@ function(lamarck_set_warnings target)
   endif()
   # bitwise-reproducible floating point across builds and thread counts (Box2D habit)
   target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-ffp-contract=off>)
+endfunction()
+
+# Marks a target as part of the CUDA build check (`cuda_targets`): libraries with .cu sources, parity
+# tests, GPU benchmarks and the CLI. No-op in a CPU-only build.
+function(lamarck_cuda_target target)
+  if(LAMARCK_WITH_CUDA)
+    add_dependencies(cuda_targets ${target})
+  endif()
 endfunction()

@@ -1,0 +1,216 @@
+// Batched dense layers and MLPs with a population axis.
+//
+// A population of P members each owns a flat parameter vector of `param_stride` numbers (one row of a
+// (P, param_stride) array); an MLP occupies [offset, offset + num_params()) of that row, laid out layer
+// by layer as W_l (in_l, out_l) row-major then b_l (out_l). Inputs are (P, B, in) row-major: member p
+// sees its own B rows. Hidden layers apply the activation; the output layer is linear.
+//
+// Every product goes through gemm_batched. The elementwise parts are written once for CPU and GPU
+// (LMK_HD functors over an index). Functions are templates on the scalar type so that gradients can be
+// checked against finite differences in double precision.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "lamarck/core/backend.h"
+#include "lamarck/core/device_array.h"
+#include "lamarck/core/nn/gemm.h"
+
+namespace lamarck::nn {
+
+enum class Activation { tanh, relu, identity };
+Activation parse_activation(const std::string& name);  // "tanh", "relu", "identity"; else InvalidArgument
+const char* activation_name(Activation a);
+
+// Elementwise work: on the CPU small ranges run on the calling thread (a parallel region costs ~1 us).
+template <class F>
+void elementwise(const Exec& exec, int64_t n, F f) {
+  if (exec.device == Device::cpu && n < 16384) {
+    for (int64_t i = 0; i < n; ++i) f(i);
+    return;
+  }
+  parallel_for(exec, n, f);
+}
+
+template <class T>
+LMK_HD inline T activate(Activation a, T x) {
+  using std::tanh;
+  if (a == Activation::tanh) return tanh(x);
+  if (a == Activation::relu) return x > T(0) ? x : T(0);
+  return x;
+}
+// Derivative expressed through the activation's output y (tanh: 1 - y^2, relu: y > 0).
+template <class T>
+LMK_HD inline T activation_grad_from_output(Activation a, T y) {
+  if (a == Activation::tanh) return T(1) - y * y;
+  if (a == Activation::relu) return y > T(0) ? T(1) : T(0);
+  return T(1);
+}
+
+struct MlpLayout {
+  std::vector<int64_t> sizes;  // {in, hidden..., out}
+  Activation activation = Activation::tanh;
+  int64_t offset = 0;  // first parameter of this MLP in a member's row
+
+  MlpLayout() = default;
+  MlpLayout(std::vector<int64_t> s, Activation a, int64_t off) : sizes(std::move(s)), activation(a), offset(off) {}
+  int64_t num_layers() const { return int64_t(sizes.size()) - 1; }
+  int64_t in() const { return sizes.front(); }
+  int64_t out() const { return sizes.back(); }
+  int64_t weight_offset(int64_t l) const {
+    int64_t o = offset;
+    for (int64_t i = 0; i < l; ++i) o += sizes[size_t(i)] * sizes[size_t(i) + 1] + sizes[size_t(i) + 1];
+    return o;
+  }
+  int64_t bias_offset(int64_t l) const { return weight_offset(l) + sizes[size_t(l)] * sizes[size_t(l) + 1]; }
+  int64_t num_params() const { return weight_offset(num_layers()) - offset; }
+  // Multiply-adds of one forward pass for one row.
+  int64_t macs_per_row() const {
+    int64_t m = 0;
+    for (int64_t l = 0; l < num_layers(); ++l) m += sizes[size_t(l)] * sizes[size_t(l) + 1];
+    return m;
+  }
+};
+
+// The per-layer outputs a forward pass keeps for the backward pass: out[l] is (P, B, sizes[l + 1]).
+template <class T>
+struct MlpCache {
+  std::vector<DeviceArray<T>> out;
+  int64_t rows = 0;  // P * B the cache is sized for
+  void ensure(const MlpLayout& layout, int64_t rows_needed, Device device) {
+    if (rows == rows_needed && int64_t(out.size()) == layout.num_layers() &&
+        (out.empty() || out[0].device() == device))
+      return;
+    out.clear();
+    for (int64_t l = 0; l < layout.num_layers(); ++l)
+      out.emplace_back(rows_needed * layout.sizes[size_t(l) + 1], device);
+    rows = rows_needed;
+  }
+  const T* output() const { return out.back().data(); }
+};
+
+namespace detail {
+template <class T>
+struct BiasActivate {  // y[p, i, j] = act(y[p, i, j] + b_p[j])
+  T* y;
+  const T* params;
+  int64_t stride, bias_offset, rows_per_member, width;
+  Activation act;
+  LMK_HD void operator()(int64_t idx) const {
+    const int64_t j = idx % width;
+    const int64_t p = idx / (width * rows_per_member);
+    y[idx] = activate(act, y[idx] + params[p * stride + bias_offset + j]);
+  }
+};
+template <class T>
+struct BiasGrad {  // grads_p[bias + j] (+)= sum_i dy[p, i, j], summed in row order
+  const T* dy;
+  T* grads;
+  int64_t stride, bias_offset, rows_per_member, width;
+  bool accumulate;
+  LMK_HD void operator()(int64_t idx) const {
+    const int64_t p = idx / width, j = idx % width;
+    T acc = T(0);
+    const T* col = dy + p * rows_per_member * width + j;
+    for (int64_t i = 0; i < rows_per_member; ++i) acc += col[i * width];
+    T& g = grads[p * stride + bias_offset + j];
+    g = accumulate ? g + acc : acc;
+  }
+};
+template <class T>
+struct MulActGrad {  // d[i] *= act'(y[i])
+  T* d;
+  const T* y;
+  Activation act;
+  LMK_HD void operator()(int64_t i) const { d[i] *= activation_grad_from_output(act, y[i]); }
+};
+}  // namespace detail
+
+// Forward pass of the MLP for P members on B rows each. x: (P, B, in). Output in cache.output().
+template <class T>
+void mlp_forward(const Exec& exec, const MlpLayout& layout, int64_t P, int64_t B, const T* params,
+                 int64_t param_stride, const T* x, MlpCache<T>& cache) {
+  cache.ensure(layout, P * B, exec.device);
+  const T* input = x;
+  for (int64_t l = 0; l < layout.num_layers(); ++l) {
+    const int64_t in = layout.sizes[size_t(l)], out = layout.sizes[size_t(l) + 1];
+    T* y = cache.out[size_t(l)].data();
+    // y = x W (per member), then bias and activation in one pass
+    GemmArgs g = gemm_args(Trans::no, Trans::no, P, B, out, in, B * in, param_stride, B * out);
+    gemm_batched<T>(exec, g, T(1), input, params + layout.weight_offset(l), T(0), y);
+    const Activation act = l + 1 < layout.num_layers() ? layout.activation : Activation::identity;
+    elementwise(exec, P * B * out,
+                detail::BiasActivate<T>{y, params, param_stride, layout.bias_offset(l), B, out, act});
+    input = y;
+  }
+}
+
+// Workspace for the backward pass: two (P, B, max width) buffers.
+template <class T>
+struct MlpGradWorkspace {
+  DeviceArray<T> a, b;
+  void ensure(int64_t n, Device device) {
+    if (a.size() < n || a.device() != device) {
+      a = DeviceArray<T>(n, device);
+      b = DeviceArray<T>(n, device);
+    }
+  }
+};
+
+// Backward pass. d_out: (P, B, out) = dLoss/dOutput. Writes (or adds, with accumulate) the parameter
+// gradients into grads (same layout as params) and, when d_x is not null, dLoss/dx (P, B, in) into d_x.
+// x and cache must be those of the forward pass.
+template <class T>
+void mlp_backward(const Exec& exec, const MlpLayout& layout, int64_t P, int64_t B, const T* params,
+                  int64_t param_stride, const T* x, const MlpCache<T>& cache, const T* d_out, T* grads,
+                  bool accumulate, T* d_x, MlpGradWorkspace<T>& ws) {
+  int64_t widest = 0;
+  for (int64_t s : layout.sizes) widest = s > widest ? s : widest;
+  ws.ensure(P * B * widest, exec.device);
+  const T* dy = d_out;
+  T* bufs[2] = {ws.a.data(), ws.b.data()};
+  for (int64_t l = layout.num_layers() - 1; l >= 0; --l) {
+    const int64_t in = layout.sizes[size_t(l)], out = layout.sizes[size_t(l) + 1];
+    const T* input = l == 0 ? x : cache.out[size_t(l) - 1].data();
+    // dW = x^T dy
+    GemmArgs gw = gemm_args(Trans::yes, Trans::no, P, in, out, B, B * in, B * out, param_stride);
+    gemm_batched<T>(exec, gw, T(1), input, dy, accumulate ? T(1) : T(0), grads + layout.weight_offset(l));
+    elementwise(exec, P * out, detail::BiasGrad<T>{dy, grads, param_stride, layout.bias_offset(l), B, out, accumulate});
+    if (l == 0 && d_x == nullptr) break;
+    // dx = dy W^T, then through the previous layer's activation
+    T* dx = l == 0 ? d_x : bufs[l % 2];
+    GemmArgs gx = gemm_args(Trans::no, Trans::yes, P, B, in, out, B * out, param_stride, B * in);
+    gemm_batched<T>(exec, gx, T(1), dy, params + layout.weight_offset(l), T(0), dx);
+    if (l > 0) elementwise(exec, P * B * in, detail::MulActGrad<T>{dx, input, layout.activation});
+    dy = dx;
+  }
+}
+
+// Plain reference of the forward pass (host memory, loops in double): the fast path is tested against it.
+template <class T>
+std::vector<T> mlp_forward_reference(const MlpLayout& layout, int64_t P, int64_t B, const T* params,
+                                     int64_t param_stride, const T* x) {
+  std::vector<double> cur(x, x + P * B * layout.in());
+  for (int64_t l = 0; l < layout.num_layers(); ++l) {
+    const int64_t in = layout.sizes[size_t(l)], out = layout.sizes[size_t(l) + 1];
+    const Activation act = l + 1 < layout.num_layers() ? layout.activation : Activation::identity;
+    std::vector<double> next(static_cast<size_t>(P * B * out));
+    for (int64_t p = 0; p < P; ++p) {
+      const T* w = params + p * param_stride + layout.weight_offset(l);
+      const T* b = params + p * param_stride + layout.bias_offset(l);
+      for (int64_t i = 0; i < B; ++i)
+        for (int64_t j = 0; j < out; ++j) {
+          double acc = double(b[j]);
+          for (int64_t k = 0; k < in; ++k) acc += cur[size_t((p * B + i) * in + k)] * double(w[k * out + j]);
+          next[size_t((p * B + i) * out + j)] = activate<double>(act, acc);
+        }
+    }
+    cur.swap(next);
+  }
+  return std::vector<T>(cur.begin(), cur.end());
+}
+
+}  // namespace lamarck::nn
