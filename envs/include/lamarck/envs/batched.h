@@ -1,0 +1,275 @@
+// The one generic batched wrapper: it turns an env written as plain host-device functions into a
+// BatchEnv that steps N instances per call, with auto-reset, truncation, final observations and
+// per-instance counter-based randomness. Threads, batching and device dispatch live here once.
+//
+// An env is a struct with (see classic/cartpole.h for the smallest example):
+//   using Action = int32_t | float;          // discrete or box actions
+//   static constexpr int kObsSize, kActionSize;  // floats per observation, actions per instance
+//   static constexpr bool kStepDrawsRandom;   // false: step() never touches the Philox it is given
+//   struct Params { ...; int32_t max_episode_steps; template <class V> void fields(V&); };  // const
+//   struct State { ... };                                                                    // POD
+//   static Spec spec(const Params&);
+//   LMK_HD static void reset(const Params&, State&, Philox&);
+//   LMK_HD static Transition step(const Params&, State&, const Action* action, Philox&);
+//   LMK_HD static void observe(const Params&, const State&, float* obs);
+//
+// Randomness: instance i of a batch reset with `seed` owns the Philox key derive_key(seed, kEnvStream,
+// i, 0) and a block counter; every step() and reset() starts at a fresh block, so the numbers an
+// instance sees do not depend on the thread count, the device, or the CPU fast path.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "lamarck/core/backend.h"
+#include "lamarck/core/config.h"
+#include "lamarck/core/device_array.h"
+#include "lamarck/core/error.h"
+#include "lamarck/core/rng.h"
+#include "lamarck/envs/batch_env.h"
+
+namespace lamarck::envs {
+
+// What one step of one instance returns besides the new state.
+struct Transition {
+  float reward;
+  bool terminated;
+};
+
+constexpr uint64_t kEnvStream = 0x656e7673;  // "envs": the key stream of env instances
+
+// Raw device pointers of a batch: what a kernel needs to step or reset instance i.
+template <class Env>
+struct BatchView {
+  using Params = typename Env::Params;
+  using State = typename Env::State;
+  const Params* params;     // (1) shared or (N) per instance
+  int64_t params_stride;    // 0 shared, 1 per instance
+  State* states;            // (N)
+  Key* keys;                // (N) per-instance Philox key
+  uint64_t* counters;       // (N) next Philox block of each instance
+  int32_t* steps;           // (N) steps taken in the current episode
+  float* obs;               // (N, kObsSize)
+  float* final_obs;         // (N, kObsSize), rows valid where an episode ended
+  float* rewards;           // (N)
+  uint8_t* terminated;      // (N)
+  uint8_t* truncated;       // (N)
+
+  LMK_HD const Params& params_of(int64_t i) const { return params[i * params_stride]; }
+};
+
+// Resets instance i with the keys of `seed`.
+template <class Env>
+LMK_HD inline void reset_one(const BatchView<Env>& v, int64_t i, uint64_t seed) {
+  const auto& p = v.params_of(i);
+  v.keys[i] = derive_key(seed, kEnvStream, uint64_t(i), 0);
+  Philox rng(v.keys[i], 0);
+  v.states[i] = typename Env::State{};
+  Env::reset(p, v.states[i], rng);
+  v.counters[i] = rng.counter;
+  v.steps[i] = 0;
+  v.rewards[i] = 0.0f;
+  v.terminated[i] = 0;
+  v.truncated[i] = 0;
+  Env::observe(p, v.states[i], v.obs + i * Env::kObsSize);
+}
+
+// The end of an episode (if it ended) and the observation of instance i, after its physics stepped.
+template <class Env>
+LMK_HD inline void finish_one(const BatchView<Env>& v, int64_t i) {
+  const auto& p = v.params_of(i);
+  if (v.terminated[i] || v.truncated[i]) {
+    Env::observe(p, v.states[i], v.final_obs + i * Env::kObsSize);
+    Philox rng(v.keys[i], v.counters[i]);
+    Env::reset(p, v.states[i], rng);
+    v.counters[i] = rng.counter;
+    v.steps[i] = 0;
+  }
+  Env::observe(p, v.states[i], v.obs + i * Env::kObsSize);
+}
+
+// The physics of instance i: new state, reward, terminated, truncated (Gymnasium's TimeLimit:
+// truncated when the episode reaches max_episode_steps, reported even on a terminal step).
+template <class Env>
+LMK_HD inline void physics_one(const BatchView<Env>& v, int64_t i, const typename Env::Params& p,
+                               const typename Env::Action* actions) {
+  Philox rng(v.keys[i], v.counters[i]);
+  const Transition t = Env::step(p, v.states[i], actions + i * Env::kActionSize, rng);
+  if (Env::kStepDrawsRandom) v.counters[i] = rng.counter;
+  const int32_t steps = v.steps[i] + 1;
+  v.steps[i] = steps;
+  v.rewards[i] = t.reward;
+  v.terminated[i] = t.terminated ? 1 : 0;
+  v.truncated[i] = (p.max_episode_steps > 0 && steps >= p.max_episode_steps) ? 1 : 0;
+}
+
+// The plain, obviously right step of instance i (used on the GPU and as the CPU reference).
+template <class Env>
+LMK_HD inline void step_one(const BatchView<Env>& v, int64_t i, const typename Env::Action* actions) {
+  physics_one(v, i, v.params_of(i), actions);
+  finish_one(v, i);
+}
+
+template <class Env>
+struct StepKernel {
+  BatchView<Env> v;
+  const typename Env::Action* actions;
+  LMK_HD void operator()(int64_t i) const { step_one(v, i, actions); }
+};
+
+template <class Env>
+struct ResetKernel {
+  BatchView<Env> v;
+  uint64_t seed;
+  LMK_HD void operator()(int64_t i) const { reset_one(v, i, seed); }
+};
+
+// CUDA launches, defined for every registered env in envs/src/envs_cuda.cu (CUDA builds only).
+template <class Env>
+void step_cuda(const BatchView<Env>& v, const typename Env::Action* actions, int64_t n);
+template <class Env>
+void reset_cuda(const BatchView<Env>& v, uint64_t seed, int64_t n);
+
+// The CPU fast path: chunks of instances per thread; in each chunk the physics of every instance
+// first (a loop g++ vectorises for envs whose step draws no randomness), then resets and observations.
+// Gives the same bits as step_one (tests/envs/batched_test.cpp).
+template <class Env>
+void step_cpu(const BatchView<Env>& v, const typename Env::Action* actions, int64_t n, const Exec& exec) {
+  constexpr int64_t kChunk = 512;
+  const int64_t chunks = (n + kChunk - 1) / kChunk;
+  parallel_for(exec, chunks, [&](int64_t c) {
+    const int64_t begin = c * kChunk;
+    const int64_t end = begin + kChunk < n ? begin + kChunk : n;
+    if (v.params_stride == 0) {
+      const typename Env::Params p = v.params[0];
+      for (int64_t i = begin; i < end; ++i) physics_one(v, i, p, actions);
+    } else {
+      for (int64_t i = begin; i < end; ++i) physics_one(v, i, v.params[i], actions);
+    }
+    for (int64_t i = begin; i < end; ++i) finish_one(v, i);
+  });
+}
+
+template <class Env>
+class Batched final : public BatchEnv {
+ public:
+  using Params = typename Env::Params;
+  using State = typename Env::State;
+  using Action = typename Env::Action;
+  static_assert(std::is_trivially_copyable_v<State>, "env State must be POD");
+  static_assert(std::is_trivially_copyable_v<Params>, "env Params must be trivially copyable");
+
+  Batched(int64_t num_envs, const Exec& exec, const Params& params = Params())
+      : exec_(exec), n_(num_envs) {
+    if (num_envs <= 0) throw InvalidArgument("num_envs must be > 0, got " + std::to_string(num_envs));
+    require_device(exec);
+    const Device d = exec.device;
+    states_ = DeviceArray<State>(n_, d);
+    keys_ = DeviceArray<Key>(n_, d);
+    counters_ = DeviceArray<uint64_t>(n_, d);
+    steps_ = DeviceArray<int32_t>(n_, d);
+    obs_ = DeviceArray<float>(n_ * Env::kObsSize, d);
+    final_obs_ = DeviceArray<float>(n_ * Env::kObsSize, d);
+    rewards_ = DeviceArray<float>(n_, d);
+    terminated_ = DeviceArray<uint8_t>(n_, d);
+    truncated_ = DeviceArray<uint8_t>(n_, d);
+    set_params(std::vector<Params>{params});
+  }
+
+  // Shared Params (size 1) or one Params per instance (size N); takes effect at the next reset.
+  void set_params(const std::vector<Params>& params) {
+    if (params.size() != 1 && int64_t(params.size()) != n_)
+      throw InvalidArgument("set_params: expected 1 or " + std::to_string(n_) + " Params, got " +
+                            std::to_string(params.size()));
+    params_host_ = params;
+    params_ = DeviceArray<Params>(params, exec_.device);
+    spec_ = Env::spec(params[0]);
+  }
+  const std::vector<Params>& params() const { return params_host_; }
+
+  // Use the plain per-instance kernel on the CPU instead of the chunked fast path (for tests).
+  void set_reference_path(bool on) { reference_path_ = on; }
+
+  const Spec& spec() const override { return spec_; }
+  int64_t num_envs() const override { return n_; }
+  const Exec& exec() const override { return exec_; }
+
+  void reset(uint64_t seed) override {
+    if (exec_.device == Device::cuda) {
+#ifdef LAMARCK_WITH_CUDA
+      reset_cuda<Env>(view(), seed, n_);
+#else
+      require_device(exec_);
+#endif
+      return;
+    }
+    parallel_for(exec_, n_, ResetKernel<Env>{view(), seed});
+  }
+  void step(const int32_t* actions) override { step_typed(actions); }
+  void step(const float* actions) override { step_typed(actions); }
+
+  const float* observations() const override { return obs_.data(); }
+  const float* final_observations() const override { return final_obs_.data(); }
+  const float* rewards() const override { return rewards_.data(); }
+  const uint8_t* terminated() const override { return terminated_.data(); }
+  const uint8_t* truncated() const override { return truncated_.data(); }
+
+  // Per-instance state and episode step counts (device memory), for tests, rendering and checkpoints.
+  const State* states() const { return states_.data(); }
+  State* mutable_states() { return states_.data(); }
+  const int32_t* episode_steps() const { return steps_.data(); }
+
+  BatchView<Env> view() {
+    return BatchView<Env>{params_.data(), params_.size() == 1 ? 0 : 1, states_.data(), keys_.data(),
+                          counters_.data(), steps_.data(), obs_.data(), final_obs_.data(),
+                          rewards_.data(), terminated_.data(), truncated_.data()};
+  }
+
+ private:
+  template <class A>
+  void step_typed(const A* actions) {
+    if constexpr (!std::is_same_v<A, Action>) {
+      (void)actions;
+      throw InvalidArgument(spec_.name + ": step() takes " +
+                            (std::is_same_v<Action, int32_t> ? "int32 (discrete)" : "float32 (box)") +
+                            " actions");
+    } else {
+      if (exec_.device == Device::cuda) {
+#ifdef LAMARCK_WITH_CUDA
+        step_cuda<Env>(view(), actions, n_);
+#else
+        require_device(exec_);
+#endif
+      } else if (reference_path_) {
+        parallel_for(exec_, n_, StepKernel<Env>{view(), actions});
+      } else {
+        step_cpu<Env>(view(), actions, n_, exec_);
+      }
+    }
+  }
+
+  Spec spec_;
+  Exec exec_;
+  int64_t n_;
+  bool reference_path_ = false;
+  std::vector<Params> params_host_;
+  DeviceArray<Params> params_;
+  DeviceArray<State> states_;
+  DeviceArray<Key> keys_;
+  DeviceArray<uint64_t> counters_;
+  DeviceArray<int32_t> steps_;
+  DeviceArray<float> obs_, final_obs_, rewards_;
+  DeviceArray<uint8_t> terminated_, truncated_;
+};
+
+// Params from optional JSON (validated against Params::fields: unknown keys, types, ranges).
+template <class Params>
+Params params_from_json(const std::string& json, const std::string& env_name, Params defaults = Params()) {
+  if (json.empty()) return defaults;
+  return parse_config<Params>(json, env_name + " params", defaults);
+}
+
+}  // namespace lamarck::envs

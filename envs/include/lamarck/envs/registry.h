@@ -1,0 +1,33 @@
+// Envs by name: `make_env("CartPole-v1", N)` builds a BatchEnv of N instances; `env_names()` lists
+// every registered name. An unknown name throws InvalidArgument naming the closest valid one.
+//
+// MinAtar names: "MinAtar/<Game>" uses gymnax's conventions (minimal action set, no sticky actions,
+// 1000-step cap, 2500 for Freeway) -- the default, used by the PPO/LPO baselines; "MinAtar/<Game>-ref"
+// uses the reference MinAtar's (full 6-action set, sticky actions p = 0.1, no cap). Both are Params
+// defaults and can be overridden field by field through params_json.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lamarck/core/backend.h"
+#include "lamarck/envs/batch_env.h"
+
+namespace lamarck::envs {
+
+// params_json: optional JSON object overriding fields of the env's Params, e.g. {"gravity": 12.0};
+// validated (unknown keys with the nearest valid key, types, ranges).
+std::unique_ptr<BatchEnv> make_env(const std::string& name, int64_t num_envs, const Exec& exec = {},
+                                   const std::string& params_json = "");
+
+std::vector<std::string> env_names();
+
+// One line about the env (family, reference), for `lamarck envs list`.
+std::string env_description(const std::string& name);
+
+// The env's Params with params_json applied, as pretty JSON (every field).
+std::string env_params_json(const std::string& name, const std::string& params_json = "");
+
+}  // namespace lamarck::envs

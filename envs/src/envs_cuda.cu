@@ -1,0 +1,25 @@
+// The one CUDA translation unit of envs/: the batched step and reset of every registered env, compiled
+// by nvcc from the same host-device env code the CPU runs (Thrust through core's parallel_for).
+#include "lamarck/core/backend.h"
+#include "lamarck/envs/batched.h"
+#include "lamarck/envs/classic/cartpole.h"
+
+namespace lamarck::envs {
+
+template <class Env>
+void step_cuda(const BatchView<Env>& v, const typename Env::Action* actions, int64_t n) {
+  parallel_for(Exec{Device::cuda, 0}, n, StepKernel<Env>{v, actions});
+}
+
+template <class Env>
+void reset_cuda(const BatchView<Env>& v, uint64_t seed, int64_t n) {
+  parallel_for(Exec{Device::cuda, 0}, n, ResetKernel<Env>{v, seed});
+}
+
+#define LMK_ENVS_INSTANTIATE_CUDA(Env)                                                            \
+  template void step_cuda<Env>(const BatchView<Env>&, const typename Env::Action*, int64_t);      \
+  template void reset_cuda<Env>(const BatchView<Env>&, uint64_t, int64_t);
+
+LMK_ENVS_INSTANTIATE_CUDA(CartPole)
+
+}  // namespace lamarck::envs

@@ -1,0 +1,45 @@
+// Internal: how env families register themselves with registry.cpp.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lamarck/core/config.h"
+#include "lamarck/envs/batch_env.h"
+#include "lamarck/envs/batched.h"
+
+namespace lamarck::envs::detail {
+
+struct EnvEntry {
+  std::string name;
+  std::string description;
+  std::function<std::unique_ptr<BatchEnv>(int64_t num_envs, const Exec& exec, const std::string& params_json)> make;
+  std::function<std::string(const std::string& params_json)> params;  // resolved Params as JSON
+};
+
+// Each family appends its entries (classic.cpp, minatar.cpp).
+void add_classic_envs(std::vector<EnvEntry>& out);
+void add_minatar_envs(std::vector<EnvEntry>& out);
+
+// The entry of env type Env under `name`, with `defaults` as the Params that params_json overrides.
+template <class Env>
+EnvEntry make_entry(const std::string& name, const std::string& description,
+                    const typename Env::Params& defaults = typename Env::Params()) {
+  using Params = typename Env::Params;
+  EnvEntry e;
+  e.name = name;
+  e.description = description;
+  e.make = [name, defaults](int64_t n, const Exec& exec, const std::string& json) -> std::unique_ptr<BatchEnv> {
+    const Params p = params_from_json<Params>(json, name, defaults);
+    auto env = std::make_unique<Batched<Env>>(n, exec, p);
+    return env;
+  };
+  e.params = [name, defaults](const std::string& json) {
+    return config_to_json(params_from_json<Params>(json, name, defaults));
+  };
+  return e;
+}
+
+}  // namespace lamarck::envs::detail

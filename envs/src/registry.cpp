@@ -1,0 +1,44 @@
+#include "lamarck/envs/registry.h"
+
+#include "factories.h"
+#include "lamarck/core/error.h"
+
+namespace lamarck::envs {
+namespace {
+
+const std::vector<detail::EnvEntry>& entries() {
+  static const std::vector<detail::EnvEntry> table = [] {
+    std::vector<detail::EnvEntry> out;
+    detail::add_classic_envs(out);
+    detail::add_minatar_envs(out);
+    return out;
+  }();
+  return table;
+}
+
+const detail::EnvEntry& find(const std::string& name) {
+  for (const auto& e : entries())
+    if (e.name == name) return e;
+  throw_unknown_choice("env", name, env_names());
+}
+
+}  // namespace
+
+std::unique_ptr<BatchEnv> make_env(const std::string& name, int64_t num_envs, const Exec& exec,
+                                   const std::string& params_json) {
+  return find(name).make(num_envs, exec, params_json);
+}
+
+std::vector<std::string> env_names() {
+  std::vector<std::string> names;
+  for (const auto& e : entries()) names.push_back(e.name);
+  return names;
+}
+
+std::string env_description(const std::string& name) { return find(name).description; }
+
+std::string env_params_json(const std::string& name, const std::string& params_json) {
+  return find(name).params(params_json);
+}
+
+}  // namespace lamarck::envs

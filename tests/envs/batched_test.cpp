@@ -1,0 +1,127 @@
+// The generic batched wrapper: determinism across thread counts, fast path == plain path, auto-reset
+// and truncation semantics. Runs over every registered env.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "lamarck/envs/batched.h"
+#include "lamarck/envs/classic/cartpole.h"
+#include "lamarck/envs/registry.h"
+#include "test_util.h"
+
+namespace lamarck::envs {
+namespace {
+
+using testing::rollout_hash;
+
+class EveryEnv : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(EveryEnv, SameSeedSameTrajectoryForOneAndTwoThreads) {
+  auto one = make_env(GetParam(), 300, Exec{Device::cpu, 1});
+  auto two = make_env(GetParam(), 300, Exec{Device::cpu, 2});
+  int64_t episodes = 0;
+  const uint64_t h1 = rollout_hash(*one, 7, 400, &episodes);
+  EXPECT_EQ(h1, rollout_hash(*two, 7, 400));
+  EXPECT_GT(episodes, 0) << "the rollout should end some episodes";
+  EXPECT_NE(h1, rollout_hash(*one, 8, 400)) << "another seed should give another trajectory";
+}
+
+TEST_P(EveryEnv, ObservationsFitTheSpec) {
+  auto env = make_env(GetParam(), 64, Exec{Device::cpu, 1});
+  const Spec& spec = env->spec();
+  ASSERT_EQ(spec.name, GetParam());
+  const int64_t obs = spec.observation.size();
+  ASSERT_EQ(int64_t(spec.observation.low.size()), obs);
+  ASSERT_EQ(int64_t(spec.observation.high.size()), obs);
+  env->reset(3);
+  testing::RandomActions actions;
+  for (int t = 0; t < 200; ++t) {
+    actions.fill(*env, 3, uint64_t(t));
+    actions.step(*env);
+    for (int64_t i = 0; i < env->num_envs() * obs; ++i) {
+      const float x = env->observations()[i];
+      ASSERT_TRUE(std::isfinite(x));
+      ASSERT_GE(x, spec.observation.low[size_t(i % obs)]) << "element " << i % obs << " step " << t;
+      ASSERT_LE(x, spec.observation.high[size_t(i % obs)]) << "element " << i % obs << " step " << t;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Registry, EveryEnv, ::testing::ValuesIn(env_names()),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           std::string s = info.param;
+                           for (char& c : s)
+                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                           return s;
+                         });
+
+TEST(Batched, FastPathMatchesPlainPathBitwise) {
+  Batched<CartPole> fast(1500, Exec{Device::cpu, 2});
+  Batched<CartPole> plain(1500, Exec{Device::cpu, 2});
+  plain.set_reference_path(true);
+  EXPECT_EQ(rollout_hash(fast, 11, 600), rollout_hash(plain, 11, 600));
+}
+
+TEST(Batched, PerEnvParamsApplyPerInstance) {
+  Batched<CartPole> env(2, Exec{Device::cpu, 1});
+  CartPole::Params heavy;
+  heavy.gravity = 30.0f;
+  env.set_params({CartPole::Params(), heavy});
+  env.reset(1);
+  // same key stream per index, so only gravity differs between the two physics
+  CartPole::State s0 = env.states()[0];
+  s0.theta = 0.1f;
+  env.mutable_states()[0] = s0;
+  env.mutable_states()[1] = s0;
+  const int32_t actions[2] = {1, 1};
+  env.step(actions);
+  EXPECT_GT(env.states()[1].theta_dot, env.states()[0].theta_dot);
+}
+
+TEST(Batched, AutoResetKeepsTheFinalObservation) {
+  Batched<CartPole> env(1, Exec{Device::cpu, 1});
+  env.reset(5);
+  const int32_t push_right = 1;
+  for (int t = 1; t <= 500; ++t) {
+    const CartPole::State before = env.states()[0];
+    env.step(&push_right);
+    if (env.terminated()[0]) {
+      // the final observation is the state the episode ended in: one Euler step from `before`
+      EXPECT_NEAR(env.final_observations()[0], before.x + 0.02f * before.x_dot, 1e-6);
+      EXPECT_TRUE(std::fabs(env.final_observations()[2]) > 0.2094f || std::fabs(env.final_observations()[0]) > 2.4f);
+      for (int k = 0; k < 4; ++k) EXPECT_LE(std::fabs(env.observations()[k]), 0.05f) << "fresh reset";
+      EXPECT_EQ(env.episode_steps()[0], 0);
+      EXPECT_EQ(env.rewards()[0], 1.0f) << "Gymnasium rewards the terminal step too";
+      return;
+    }
+    EXPECT_EQ(env.episode_steps()[0], t);
+  }
+  FAIL() << "always pushing right must topple the pole";
+}
+
+TEST(Batched, TruncatesAtTheGymnasiumLimit) {
+  CartPole::Params p;
+  p.x_threshold = 1e9f;  // never terminates
+  p.theta_threshold = 1e9f;
+  Batched<CartPole> env(3, Exec{Device::cpu, 1}, p);
+  env.reset(2);
+  const int32_t actions[3] = {0, 1, 0};
+  for (int t = 1; t <= 1000; ++t) {
+    env.step(actions);
+    for (int i = 0; i < 3; ++i) {
+      EXPECT_EQ(env.terminated()[i], 0);
+      EXPECT_EQ(env.truncated()[i], (t % 500 == 0) ? 1 : 0) << "step " << t;
+    }
+  }
+}
+
+TEST(Batched, RejectsTheWrongActionType) {
+  Batched<CartPole> env(2, Exec{Device::cpu, 1});
+  env.reset(0);
+  const float actions[2] = {0, 1};
+  EXPECT_THROW(env.step(actions), InvalidArgument);
+  EXPECT_THROW(Batched<CartPole>(0, Exec{}), InvalidArgument);
+}
+
+}  // namespace
+}  // namespace lamarck::envs
