@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "lamarck/core/backend.h"
+#include "lamarck/core/error.h"
 
 namespace lamarck::envs {
 
@@ -59,6 +60,19 @@ class BatchEnv {
   virtual const float* rewards() const = 0;             // (N)
   virtual const uint8_t* terminated() const = 0;        // (N) 0/1
   virtual const uint8_t* truncated() const = 0;         // (N) 0/1
+
+  // ---- state access (checkpoints, the Python module) --------------------------------------------
+  // Floats per instance of the env's physical state in its reference's order (Gymnasium's
+  // `env.unwrapped.state` for classic control); 0 when the env has no such vector (e.g. MinAtar).
+  virtual int64_t state_size() const { return 0; }
+  // Copies the (N, state_size) physical states to / from host memory. set_state keeps each instance's
+  // episode step count and random stream, and recomputes observations() from the new states.
+  virtual void get_state(float* /*out*/) const { throw Error(spec().name + " has no physical state vector"); }
+  virtual void set_state(const float* /*in*/) { throw Error(spec().name + " has no physical state vector"); }
+  // An opaque byte snapshot of everything that determines the future of the batch (states, random
+  // streams, step counts, observations); restore() of it makes the batch continue bit-identically.
+  virtual std::string snapshot() const { throw Error(spec().name + " does not support snapshots"); }
+  virtual void restore(const std::string& /*snapshot*/) { throw Error(spec().name + " does not support snapshots"); }
 };
 
 }  // namespace lamarck::envs
