@@ -2,7 +2,10 @@
 // by nvcc from the same host-device env code the CPU runs (Thrust through core's parallel_for).
 #include "lamarck/core/backend.h"
 #include "lamarck/envs/batched.h"
+#include "lamarck/envs/classic/acrobot.h"
 #include "lamarck/envs/classic/cartpole.h"
+#include "lamarck/envs/classic/mountain_car.h"
+#include "lamarck/envs/classic/pendulum.h"
 
 namespace lamarck::envs {
 
@@ -21,5 +24,9 @@ void reset_cuda(const BatchView<Env>& v, uint64_t seed, int64_t n) {
   template void reset_cuda<Env>(const BatchView<Env>&, uint64_t, int64_t);
 
 LMK_ENVS_INSTANTIATE_CUDA(CartPole)
+LMK_ENVS_INSTANTIATE_CUDA(Acrobot)
+LMK_ENVS_INSTANTIATE_CUDA(MountainCar)
+LMK_ENVS_INSTANTIATE_CUDA(MountainCarContinuous)
+LMK_ENVS_INSTANTIATE_CUDA(Pendulum)
 
 }  // namespace lamarck::envs

@@ -17,8 +17,10 @@ using testing::rollout_hash;
 class EveryEnv : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(EveryEnv, SameSeedSameTrajectoryForOneAndTwoThreads) {
-  auto one = make_env(GetParam(), 300, Exec{Device::cpu, 1});
-  auto two = make_env(GetParam(), 300, Exec{Device::cpu, 2});
+  // a short cap so every env ends episodes (and auto-resets) within the rollout
+  const std::string cap = R"({"max_episode_steps": 100})";
+  auto one = make_env(GetParam(), 300, Exec{Device::cpu, 1}, cap);
+  auto two = make_env(GetParam(), 300, Exec{Device::cpu, 2}, cap);
   int64_t episodes = 0;
   const uint64_t h1 = rollout_hash(*one, 7, 400, &episodes);
   EXPECT_EQ(h1, rollout_hash(*two, 7, 400));

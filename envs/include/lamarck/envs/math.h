@@ -32,6 +32,29 @@ LMK_HD inline SinCos sincos_f(float x) {
   return out;
 }
 
+// sin(x) and cos(x) in double precision for |x| < ~1e5: reduction by pi/2 in two parts and Taylor
+// polynomials to degree 15/16 on [-pi/4, pi/4] (truncation error < 1e-16). For envs that integrate
+// in double (Acrobot's RK4).
+struct SinCosD {
+  double sin, cos;
+};
+LMK_HD inline SinCosD sincos_d(double x) {
+  const double fj = double(int64_t(x * 0.63661977236758134308 + (x >= 0.0 ? 0.5 : -0.5)));
+  const double r = (x - fj * 1.5707963267948966) - fj * 6.123233995736766e-17;
+  const double z = r * r;
+  const double s =
+      r * (1 + z * (-1.0 / 6 + z * (1.0 / 120 + z * (-1.0 / 5040 + z * (1.0 / 362880 + z * (-1.0 / 39916800 +
+          z * (1.0 / 6227020800.0 + z * (-1.0 / 1307674368000.0))))))));
+  const double c =
+      1 + z * (-1.0 / 2 + z * (1.0 / 24 + z * (-1.0 / 720 + z * (1.0 / 40320 + z * (-1.0 / 3628800 +
+          z * (1.0 / 479001600.0 + z * (-1.0 / 87178291200.0 + z * (1.0 / 20922789888000.0))))))));
+  const int64_t q = int64_t(fj) & 3;
+  SinCosD out;
+  out.sin = q == 0 ? s : (q == 1 ? c : (q == 2 ? -s : -c));
+  out.cos = q == 0 ? c : (q == 1 ? -s : (q == 2 ? -c : s));
+  return out;
+}
+
 LMK_HD inline float sin_f(float x) { return sincos_f(x).sin; }
 LMK_HD inline float cos_f(float x) { return sincos_f(x).cos; }
 
