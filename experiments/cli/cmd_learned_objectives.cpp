@@ -1,0 +1,66 @@
+// lamarck inspect FILE: what a discovered-objective file holds -- its rule, features, weights and
+// provenance -- and the drift it implies at a few (r, Â) points (at several training-progress values for
+// TA-LPO).
+#include <cmath>
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "lamarck/learned_objectives/objective_file.h"
+
+namespace lamarck::cli {
+
+namespace {
+std::string fmt(const char* format, double a, double b) {
+  char text[96];
+  std::snprintf(text, sizeof(text), format, a, b);
+  return text;
+}
+}  // namespace
+
+void add_learned_objectives_command(CLI::App& app, const GlobalOptions& global) {
+  CLI::App* cmd = app.add_subcommand("inspect", "Summarise a discovered-objective file (JSON or binary)");
+  auto path = std::make_shared<std::string>();
+  cmd->add_option("FILE", *path, "The objective file (.json or binary)")->required();
+  cmd->callback([&global, path] {
+    using namespace objectives;
+    const DiscoveredObjective o = load_objective(*path);
+    const Rule rule = to_rule(o, *path);
+    Summary s("objective " + *path);
+    s.add("rule", o.rule);
+    s.add("features", o.features.empty() ? std::string("(closed form)") : join(o.features, ","));
+    s.add("hidden", o.hidden);
+    s.add("parameters", int64_t(o.weights.size()));
+    double sq = 0.0, max_abs = 0.0;
+    for (float w : o.weights) {
+      sq += double(w) * w;
+      max_abs = std::max(max_abs, double(std::fabs(w)));
+    }
+    s.add("weights_l2", std::sqrt(sq));
+    s.add("weights_max_abs", max_abs);
+    s.add("clip_eps", o.clip_eps);
+    if (rule.kind == RuleKind::dpo) {
+      s.add("dpo_alpha", o.dpo_alpha);
+      s.add("dpo_beta", o.dpo_beta);
+    }
+    s.add("source", o.provenance.source);
+    s.add("candidate", o.provenance.candidate);
+    s.add("generation", o.provenance.generation);
+    if (o.provenance.has_fitness) s.add("fitness", o.provenance.fitness);
+    s.add("lamarck_version", o.provenance.lamarck_version);
+    s.add("has_config", !o.provenance.config.empty());
+    // drift at a few points; TA-LPO at early, middle and late training (log N = ln 100)
+    const double log_h = std::log(100.0);
+    const std::vector<double> progresses = rule.kind == RuleKind::ta_lpo ? std::vector<double>{0.0, 0.5, 0.95}
+                                                                         : std::vector<double>{0.0};
+    for (double progress : progresses)
+      for (double adv : {1.0, -1.0})
+        for (double r : {0.7, 0.9, 1.1, 1.3}) {
+          const std::string key = (progresses.size() > 1 ? fmt("drift@n/N=%.2f", progress, 0) : std::string("drift")) +
+                                  fmt("(r=%.1f,A=%+.0f)", r, adv);
+          s.add(key, rule_at(rule, r, adv, progress, log_h).drift);
+        }
+    s.print(global.json);
+  });
+}
+
+}  // namespace lamarck::cli

@@ -1,0 +1,99 @@
+// Tests of the batched rules (rule_batch.h): the fast path against the plain double reference, one
+// shared parameter row, thread-count determinism, names and features.
+#include "lamarck/learned_objectives/rule_batch.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "lamarck/core/error.h"
+#include "lamarck/core/rng.h"
+
+namespace lamarck::objectives {
+namespace {
+
+struct Inputs {
+  int64_t P, B;
+  std::vector<float> ratio, adv, progress, log_h, theta;
+  SampleBatch batch() const { return SampleBatch{P, B, ratio.data(), adv.data(), progress.data(), log_h.data()}; }
+};
+
+Inputs make_inputs(RuleKind kind, int64_t P, int64_t B, uint64_t seed) {
+  Inputs in{P, B, {}, {}, {}, {}, {}};
+  Philox rng(key_from_seed(seed));
+  for (int64_t i = 0; i < P * B; ++i) {
+    in.ratio.push_back(std::exp(0.3f * rng.normal()));
+    in.adv.push_back(rng.normal());
+  }
+  for (int64_t p = 0; p < P; ++p) {
+    in.progress.push_back(float(p) / float(P));
+    in.log_h.push_back(std::log(float(10 + 20 * p)));
+  }
+  for (int64_t i = 0; i < P * rule_num_params(kind); ++i) in.theta.push_back(0.3f * rng.normal());
+  return in;
+}
+
+TEST(RuleBatch, MatchesReference) {
+  for (const std::string& name : rule_names()) {
+    const RuleKind kind = parse_rule(name);
+    const Inputs in = make_inputs(kind, 3, 257, 21);
+    const int64_t n = in.P * in.B, stride = rule_num_params(kind);
+    std::vector<float> loss(static_cast<size_t>(n)), d(static_cast<size_t>(n));
+    std::vector<float> loss_ref(static_cast<size_t>(n)), d_ref(static_cast<size_t>(n));
+    const float* theta = stride ? in.theta.data() : nullptr;
+    evaluate(Exec{}, kind, RuleConstants{}, theta, stride, in.batch(), loss.data(), d.data());
+    evaluate_reference(kind, RuleConstants{}, theta, stride, in.batch(), loss_ref.data(), d_ref.data());
+    for (int64_t i = 0; i < n; ++i) {
+      EXPECT_NEAR(loss[size_t(i)], loss_ref[size_t(i)], 1e-5f * (1 + std::fabs(loss_ref[size_t(i)]))) << name << " " << i;
+      EXPECT_NEAR(d[size_t(i)], d_ref[size_t(i)], 1e-4f * (1 + std::fabs(d_ref[size_t(i)]))) << name << " " << i;
+    }
+  }
+}
+
+// Agents use their own rows: agent p's results equal a shared-row evaluation with row p.
+TEST(RuleBatch, PerAgentRowsAndSharedRow) {
+  const RuleKind kind = RuleKind::ta_lpo;
+  const Inputs in = make_inputs(kind, 4, 64, 22);
+  const int64_t stride = rule_num_params(kind), n = in.P * in.B;
+  std::vector<float> loss(static_cast<size_t>(n)), d(static_cast<size_t>(n));
+  evaluate(Exec{}, kind, RuleConstants{}, in.theta.data(), stride, in.batch(), loss.data(), d.data());
+  for (int64_t p = 0; p < in.P; ++p) {
+    std::vector<float> l2(static_cast<size_t>(n)), d2(static_cast<size_t>(n));
+    evaluate(Exec{}, kind, RuleConstants{}, in.theta.data() + p * stride, 0, in.batch(), l2.data(), d2.data());
+    for (int64_t b = 0; b < in.B; ++b) EXPECT_EQ(loss[size_t(p * in.B + b)], l2[size_t(p * in.B + b)]);
+  }
+}
+
+TEST(RuleBatch, IdenticalForOneAndTwoThreads) {
+  const RuleKind kind = RuleKind::lpo;
+  const Inputs in = make_inputs(kind, 8, 4096, 23);
+  const int64_t stride = rule_num_params(kind), n = in.P * in.B;
+  std::vector<float> l1(static_cast<size_t>(n)), d1(static_cast<size_t>(n)), l2(static_cast<size_t>(n)),
+      d2(static_cast<size_t>(n));
+  evaluate(Exec{Device::cpu, 1}, kind, RuleConstants{}, in.theta.data(), stride, in.batch(), l1.data(), d1.data());
+  evaluate(Exec{Device::cpu, 2}, kind, RuleConstants{}, in.theta.data(), stride, in.batch(), l2.data(), d2.data());
+  EXPECT_EQ(0, std::memcmp(l1.data(), l2.data(), sizeof(float) * size_t(n)));
+  EXPECT_EQ(0, std::memcmp(d1.data(), d2.data(), sizeof(float) * size_t(n)));
+}
+
+TEST(RuleBatch, NamesFeaturesAndErrors) {
+  EXPECT_EQ(rule_features(RuleKind::lpo).size(), 8u);
+  EXPECT_EQ(rule_features(RuleKind::ta_lpo).size(), 10u);
+  EXPECT_EQ(rule_features(RuleKind::ta_lpo)[8], "progress");
+  EXPECT_TRUE(rule_features(RuleKind::dpo).empty());
+  try {
+    parse_rule("lpx");
+    FAIL();
+  } catch (const InvalidArgument& e) {
+    EXPECT_NE(std::string(e.what()).find("lpo"), std::string::npos);
+  }
+  const Inputs in = make_inputs(RuleKind::lpo, 1, 4, 24);
+  std::vector<float> l(4), d(4);
+  EXPECT_THROW(evaluate(Exec{}, RuleKind::lpo, RuleConstants{}, nullptr, 0, in.batch(), l.data(), d.data()),
+               InvalidArgument);
+}
+
+}  // namespace
+}  // namespace lamarck::objectives
