@@ -6,6 +6,8 @@
 //   using Action = int32_t | float;          // discrete or box actions
 //   static constexpr int kObsSize, kActionSize;  // floats per observation, actions per instance
 //   static constexpr bool kStepDrawsRandom;   // false: step() never touches the Philox it is given
+//   static constexpr int kStateFloats;        // State is that many floats in the reference's order
+//                                             // (Gymnasium's env.unwrapped.state); 0 = not a float vector
 //   struct Params { ...; int32_t max_episode_steps; template <class V> void fields(V&); };  // const
 //   struct State { ... };                                                                    // POD
 //   static Spec spec(const Params&);
@@ -19,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -222,6 +225,51 @@ class Batched final : public BatchEnv {
   State* mutable_states() { return states_.data(); }
   const int32_t* episode_steps() const { return steps_.data(); }
 
+  // ---- state access and snapshots (BatchEnv) ----
+  int64_t state_size() const override { return Env::kStateFloats; }
+  void get_state(float* out) const override {
+    if constexpr (Env::kStateFloats == 0) {
+      BatchEnv::get_state(out);
+    } else {
+      static_assert(sizeof(State) == sizeof(float) * Env::kStateFloats, "State must be kStateFloats floats");
+      states_.copy_to_host(reinterpret_cast<State*>(out), n_);
+    }
+  }
+  void set_state(const float* in) override {
+    if constexpr (Env::kStateFloats == 0) {
+      BatchEnv::set_state(in);
+    } else {
+      states_.copy_from_host(reinterpret_cast<const State*>(in), n_);
+      observe_all();
+    }
+  }
+  std::string snapshot() const override {
+    std::string out;
+    append(out, states_);
+    append(out, keys_);
+    append(out, counters_);
+    append(out, steps_);
+    append(out, obs_);
+    append(out, final_obs_);
+    append(out, rewards_);
+    append(out, terminated_);
+    append(out, truncated_);
+    return out;
+  }
+  void restore(const std::string& snap) override {
+    size_t at = 0;
+    take(snap, at, states_);
+    take(snap, at, keys_);
+    take(snap, at, counters_);
+    take(snap, at, steps_);
+    take(snap, at, obs_);
+    take(snap, at, final_obs_);
+    take(snap, at, rewards_);
+    take(snap, at, terminated_);
+    take(snap, at, truncated_);
+    if (at != snap.size()) throw InvalidArgument(spec_.name + ": snapshot is not of this batch (size mismatch)");
+  }
+
   BatchView<Env> view() {
     return BatchView<Env>{params_.data(), params_.size() == 1 ? 0 : 1, states_.data(), keys_.data(),
                           counters_.data(), steps_.data(), obs_.data(), final_obs_.data(),
@@ -229,6 +277,30 @@ class Batched final : public BatchEnv {
   }
 
  private:
+  template <class T>
+  static void append(std::string& out, const DeviceArray<T>& a) {
+    const std::vector<T> host = a.to_host();
+    out.append(reinterpret_cast<const char*>(host.data()), sizeof(T) * host.size());
+  }
+  template <class T>
+  void take(const std::string& in, size_t& at, DeviceArray<T>& a) const {
+    const size_t bytes = sizeof(T) * size_t(a.size());
+    if (at + bytes > in.size()) throw InvalidArgument(spec_.name + ": snapshot is not of this batch (too short)");
+    std::vector<T> host(size_t(a.size()));
+    std::memcpy(host.data(), in.data() + at, bytes);
+    a.copy_from_host(host.data(), a.size());
+    at += bytes;
+  }
+  // Recomputes observations() from the states (after set_state).
+  void observe_all() {
+    const std::vector<State> states = states_.to_host();
+    std::vector<float> obs(static_cast<size_t>(n_ * Env::kObsSize));
+    const std::vector<Params> params = params_.to_host();
+    for (int64_t i = 0; i < n_; ++i)
+      Env::observe(params[size_t(params.size() == 1 ? 0 : i)], states[size_t(i)], obs.data() + i * Env::kObsSize);
+    obs_.copy_from_host(obs.data(), int64_t(obs.size()));
+  }
+
   template <class A>
   void step_typed(const A* actions) {
     if constexpr (!std::is_same_v<A, Action>) {

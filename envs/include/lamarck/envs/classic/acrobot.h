@@ -22,6 +22,7 @@ struct Acrobot {
   static constexpr int kObsSize = 6;
   static constexpr int kActionSize = 1;
   static constexpr bool kStepDrawsRandom = false;
+  static constexpr int kStateFloats = 4;
 
   struct Params {
     double dt = 0.2;             // s per step

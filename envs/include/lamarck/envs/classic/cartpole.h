@@ -21,6 +21,7 @@ struct CartPole {
   static constexpr int kObsSize = 4;
   static constexpr int kActionSize = 1;
   static constexpr bool kStepDrawsRandom = false;
+  static constexpr int kStateFloats = 4;
 
   struct Params {
     float gravity = 9.8f;          // m/s^2

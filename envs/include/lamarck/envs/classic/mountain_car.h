@@ -36,6 +36,7 @@ struct MountainCar {
   static constexpr int kObsSize = 2;
   static constexpr int kActionSize = 1;
   static constexpr bool kStepDrawsRandom = false;
+  static constexpr int kStateFloats = 2;
   using State = mountain_car_detail::State;
 
   struct Params {
@@ -97,6 +98,7 @@ struct MountainCarContinuous {
   static constexpr int kObsSize = 2;
   static constexpr int kActionSize = 1;
   static constexpr bool kStepDrawsRandom = false;
+  static constexpr int kStateFloats = 2;
   using State = mountain_car_detail::State;
 
   struct Params {

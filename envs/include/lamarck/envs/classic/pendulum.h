@@ -19,6 +19,7 @@ struct Pendulum {
   static constexpr int kObsSize = 3;
   static constexpr int kActionSize = 1;
   static constexpr bool kStepDrawsRandom = false;
+  static constexpr int kStateFloats = 2;
   static constexpr float kPi = 3.14159265358979323846f;
 
   struct Params {
