@@ -1,0 +1,178 @@
+// lamarck._lamarck.envs: a BatchEnv as a Python object over numpy arrays. The Gymnasium-style vector
+// env (python/lamarck/envs.py) is built on this.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "bindings.h"
+#include "lamarck/core/device_array.h"
+#include "lamarck/envs/registry.h"
+
+namespace py = pybind11;
+
+namespace lamarck::python {
+namespace {
+
+using envs::BatchEnv;
+using envs::Space;
+
+// A host copy of a (rows, cols) float array of the env (which may live on the GPU).
+py::array_t<float> host_copy(const float* data, Device device, int64_t rows, int64_t cols, bool flat) {
+  py::array_t<float> out = flat ? py::array_t<float>({rows}) : py::array_t<float>({rows, cols});
+  memory::copy(out.mutable_data(), Device::cpu, data, device, sizeof(float) * size_t(rows * cols));
+  return out;
+}
+
+py::array_t<bool> host_flags(const uint8_t* data, Device device, int64_t n) {
+  py::array_t<bool> out({n});
+  memory::copy(out.mutable_data(), Device::cpu, data, device, size_t(n));  // 0/1 bytes are valid bools
+  return out;
+}
+
+py::dict space_dict(const Space& s) {
+  py::dict d;
+  d["kind"] = s.kind == Space::Kind::discrete ? "discrete" : "box";
+  d["n"] = s.n;
+  d["shape"] = py::tuple(py::cast(s.shape));
+  d["low"] = py::array_t<float>(py::ssize_t(s.low.size()), s.low.data());
+  d["high"] = py::array_t<float>(py::ssize_t(s.high.size()), s.high.data());
+  return d;
+}
+
+class PyBatchEnv {
+ public:
+  PyBatchEnv(const std::string& name, int64_t num_envs, const std::string& params_json, const std::string& device)
+      : env_(envs::make_env(name, num_envs, Exec{parse_device(device), 0}, params_json)) {
+    const Space& obs = env_->spec().observation;
+    obs_size_ = obs.size();
+    const Space& act = env_->spec().action;
+    discrete_ = act.kind == Space::Kind::discrete;
+    action_size_ = act.size();
+    actions_ = DeviceArray<char>(num_envs * 4 * action_size_, env_->exec().device);
+  }
+
+  void reset(uint64_t seed) { env_->reset(seed); }
+
+  // Validates the actions' shape and dtype against the action space; never lets a bad array through.
+  void step(const py::array& actions) {
+    const int64_t n = env_->num_envs();
+    const std::string name = env_->spec().name;
+    if (discrete_) {
+      if (actions.ndim() != 1 || actions.shape(0) != n)
+        throw InvalidArgument(name + ": actions must have shape (" + std::to_string(n) + ",), got " + shape_text(actions));
+      const char kind = actions.dtype().kind();
+      if (kind != 'i' && kind != 'u')
+        throw InvalidArgument(name + ": discrete actions must be integers, got dtype " +
+                              std::string(py::str(actions.dtype())));
+      auto a = py::array_t<int32_t, py::array::c_style | py::array::forcecast>::ensure(actions);
+      const int32_t* p = a.data();
+      const int64_t count = env_->spec().action.n;
+      for (int64_t i = 0; i < n; ++i)
+        if (p[i] < 0 || p[i] >= count)
+          throw InvalidArgument(name + ": action " + std::to_string(p[i]) + " of env " + std::to_string(i) +
+                                " is outside [0, " + std::to_string(count) + ")");
+      env_->step(device_actions(p, n));
+    } else {
+      const bool flat_ok = action_size_ == 1 && actions.ndim() == 1 && actions.shape(0) == n;
+      const bool full_ok = actions.ndim() == 2 && actions.shape(0) == n && actions.shape(1) == action_size_;
+      if (!flat_ok && !full_ok)
+        throw InvalidArgument(name + ": actions must have shape (" + std::to_string(n) + ", " +
+                              std::to_string(action_size_) + "), got " + shape_text(actions));
+      const char kind = actions.dtype().kind();
+      if (kind != 'f' && kind != 'i' && kind != 'u')
+        throw InvalidArgument(name + ": box actions must be numbers, got dtype " + std::string(py::str(actions.dtype())));
+      auto a = py::array_t<float, py::array::c_style | py::array::forcecast>::ensure(actions);
+      env_->step(device_actions(a.data(), n * action_size_));
+    }
+  }
+
+  py::array_t<float> observations() const { return host_copy(env_->observations(), device(), n(), obs_size_, false); }
+  py::array_t<float> final_observations() const {
+    return host_copy(env_->final_observations(), device(), n(), obs_size_, false);
+  }
+  py::array_t<float> rewards() const { return host_copy(env_->rewards(), device(), n(), 1, true); }
+  py::array_t<bool> terminated() const { return host_flags(env_->terminated(), device(), n()); }
+  py::array_t<bool> truncated() const { return host_flags(env_->truncated(), device(), n()); }
+
+  int64_t state_size() const { return env_->state_size(); }
+  py::array_t<float> get_state() const {
+    const int64_t d = env_->state_size();
+    if (d == 0) throw InvalidArgument(env_->spec().name + " has no physical state vector: use snapshot()/restore()");
+    py::array_t<float> out({n(), d});
+    env_->get_state(out.mutable_data());
+    return out;
+  }
+  void set_state(const py::array& state) {
+    const int64_t d = env_->state_size();
+    if (d == 0) throw InvalidArgument(env_->spec().name + " has no physical state vector: use snapshot()/restore()");
+    if (state.ndim() != 2 || state.shape(0) != n() || state.shape(1) != d)
+      throw InvalidArgument(env_->spec().name + ": state must have shape (" + std::to_string(n()) + ", " +
+                            std::to_string(d) + "), got " + shape_text(state));
+    if (state.dtype().kind() != 'f')
+      throw InvalidArgument(env_->spec().name + ": state must be floating point, got dtype " +
+                            std::string(py::str(state.dtype())));
+    auto a = py::array_t<float, py::array::c_style | py::array::forcecast>::ensure(state);
+    env_->set_state(a.data());
+  }
+  py::bytes snapshot() const { return py::bytes(env_->snapshot()); }
+  void restore(const py::bytes& data) { env_->restore(std::string(data)); }
+
+  const envs::Spec& spec() const { return env_->spec(); }
+  int64_t n() const { return env_->num_envs(); }
+  Device device() const { return env_->exec().device; }
+  bool discrete() const { return discrete_; }
+
+ private:
+  static std::string shape_text(const py::array& a) {
+    std::string s = "(";
+    for (py::ssize_t i = 0; i < a.ndim(); ++i) s += (i ? ", " : "") + std::to_string(a.shape(i));
+    return s + (a.ndim() == 1 ? ",)" : ")");
+  }
+  // Host actions as the env's device expects them (a copy only when the env is on the GPU).
+  template <class T>
+  const T* device_actions(const T* host, int64_t count) {
+    if (device() == Device::cpu) return host;
+    memory::copy(actions_.data(), device(), host, Device::cpu, sizeof(T) * size_t(count));
+    return reinterpret_cast<const T*>(actions_.data());
+  }
+
+  std::unique_ptr<BatchEnv> env_;
+  int64_t obs_size_ = 0, action_size_ = 0;
+  bool discrete_ = true;
+  DeviceArray<char> actions_;
+};
+
+}  // namespace
+
+void bind_envs(py::module_ m) {
+  m.def("names", &envs::env_names, "Every registered env name.");
+  m.def("describe", &envs::env_description, py::arg("name"));
+  m.def("params_json", &envs::env_params_json, py::arg("name"), py::arg("params_json") = "",
+        "The env's Params (with overrides applied) as JSON.");
+  py::class_<PyBatchEnv>(m, "BatchEnv")
+      .def(py::init<const std::string&, int64_t, const std::string&, const std::string&>(), py::arg("name"),
+           py::arg("num_envs"), py::arg("params_json") = "", py::arg("device") = "cpu")
+      .def("reset", &PyBatchEnv::reset, py::arg("seed"))
+      .def("step", &PyBatchEnv::step, py::arg("actions"))
+      .def("observations", &PyBatchEnv::observations)
+      .def("final_observations", &PyBatchEnv::final_observations)
+      .def("rewards", &PyBatchEnv::rewards)
+      .def("terminated", &PyBatchEnv::terminated)
+      .def("truncated", &PyBatchEnv::truncated)
+      .def("state_size", &PyBatchEnv::state_size)
+      .def("get_state", &PyBatchEnv::get_state)
+      .def("set_state", &PyBatchEnv::set_state, py::arg("state"))
+      .def("snapshot", &PyBatchEnv::snapshot)
+      .def("restore", &PyBatchEnv::restore, py::arg("snapshot"))
+      .def_property_readonly("num_envs", &PyBatchEnv::n)
+      .def_property_readonly("name", [](const PyBatchEnv& e) { return e.spec().name; })
+      .def_property_readonly("max_episode_steps", [](const PyBatchEnv& e) { return e.spec().max_episode_steps; })
+      .def_property_readonly("observation_space", [](const PyBatchEnv& e) { return space_dict(e.spec().observation); })
+      .def_property_readonly("action_space", [](const PyBatchEnv& e) { return space_dict(e.spec().action); });
+}
+
+}  // namespace lamarck::python
