@@ -15,6 +15,9 @@ void add_es_command(CLI::App& app, const GlobalOptions& global);
 #ifdef LAMARCK_CLI_HAS_ENVS
 void add_envs_command(CLI::App& app, const GlobalOptions& global);
 #endif
+#ifdef LAMARCK_CLI_HAS_RL
+void add_rl_command(CLI::App& app, const GlobalOptions& global);
+#endif
 #ifdef LAMARCK_CLI_HAS_LEARNED_OBJECTIVES
 void add_learned_objectives_command(CLI::App& app, const GlobalOptions& global);
 #endif

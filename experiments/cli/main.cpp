@@ -31,6 +31,9 @@ int main(int argc, char** argv) {
 #ifdef LAMARCK_CLI_HAS_ENVS
   cli::add_envs_command(app, global);
 #endif
+#ifdef LAMARCK_CLI_HAS_RL
+  cli::add_rl_command(app, global);
+#endif
 #ifdef LAMARCK_CLI_HAS_LEARNED_OBJECTIVES
   cli::add_learned_objectives_command(app, global);
 #endif

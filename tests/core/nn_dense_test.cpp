@@ -135,3 +135,19 @@ TEST(Activation, ParseNamesChoices) {
 
 }  // namespace
 }  // namespace lamarck::nn
+
+namespace lamarck::nn {
+namespace {
+TEST(FastTanh, WithinFewUlpOfLibm) {
+  double worst = 0;
+  for (int i = -200000; i <= 200000; ++i) {
+    const float x = float(i) * 1e-4f;
+    worst = std::max(worst, std::fabs(double(fast_tanh(x)) - std::tanh(double(x))));
+  }
+  EXPECT_LT(worst, 1e-6);
+  EXPECT_EQ(fast_tanh(50.0f), fast_tanh(8.0f));
+  EXPECT_NEAR(fast_tanh(50.0f), 1.0f, 1e-6);
+  EXPECT_EQ(fast_tanh(1e-5f), 1e-5f);
+}
+}  // namespace
+}  // namespace lamarck::nn

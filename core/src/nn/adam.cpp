@@ -34,7 +34,7 @@ struct MemberCoef {
   uint8_t active;
 };
 
-struct AdamUpdate {
+struct AdamUpdate {  // member p's whole row; the inner loop vectorises
   float* params;
   float* grads;
   float* m;
@@ -42,16 +42,22 @@ struct AdamUpdate {
   const MemberCoef* coef;
   int64_t n;
   float b1, b2, eps;
-  LMK_HD void operator()(int64_t i) const {
-    const MemberCoef c = coef[i / n];
+  void operator()(int64_t p) const {
+    const MemberCoef c = coef[p];
     if (!c.active) return;
-    const float g = grads[i] * c.scale;
-    grads[i] = g;
-    const float mi = b1 * m[i] + (1.0f - b1) * g;
-    const float vi = b2 * v[i] + (1.0f - b2) * g * g;
-    m[i] = mi;
-    v[i] = vi;
-    params[i] -= c.lr_t * mi / (std::sqrt(vi * c.inv_bc2) + eps);
+    float* pp = params + p * n;
+    float* gp = grads + p * n;
+    float* mp = m + p * n;
+    float* vp = v + p * n;
+    for (int64_t i = 0; i < n; ++i) {
+      const float g = gp[i] * c.scale;
+      gp[i] = g;
+      const float mi = b1 * mp[i] + (1.0f - b1) * g;
+      const float vi = b2 * vp[i] + (1.0f - b2) * g * g;
+      mp[i] = mi;
+      vp[i] = vi;
+      pp[i] -= c.lr_t * mi / (std::sqrt(vi * c.inv_bc2) + eps);
+    }
   }
 };
 }  // namespace
@@ -79,9 +85,11 @@ void adam_step(const Exec& exec, const AdamConfig& config, int64_t P, int64_t n,
     coef[size_t(p)] = MemberCoef{float(clip), float(lr[p] / (1.0 - std::pow(config.beta1, t))),
                                  float(1.0 / (1.0 - std::pow(config.beta2, t))), uint8_t(on ? 1 : 0)};
   }
-  elementwise(exec, P * n,
+  LMK_ASSERT(exec.device == Device::cpu, "adam_step: host parameters expected");
+  elementwise(exec, P,
               AdamUpdate{params, grads, state.m.data(), state.v.data(), coef.data(), n, float(config.beta1),
-                         float(config.beta2), float(config.eps)});
+                         float(config.beta2), float(config.eps)},
+              n);
 }
 
 void adam_step_reference(const AdamConfig& config, int64_t P, int64_t n, float* params, float* grads,

@@ -150,8 +150,8 @@ void gru_backward(const Exec& exec, const GruLayout& g, int64_t P, int64_t B, co
                   ws.dgx.data(), beta, grads + g.wx());
   gemm_batched<T>(exec, gemm_args(Trans::yes, Trans::no, P, H, W, B, B * H, B * W, stride), T(1), h, ws.dgh.data(),
                   beta, grads + g.wh());
-  elementwise(exec, P * W, detail::BiasGrad<T>{ws.dgx.data(), grads, stride, g.bx(), B, W, accumulate});
-  elementwise(exec, P * W, detail::BiasGrad<T>{ws.dgh.data(), grads, stride, g.bh(), B, W, accumulate});
+  elementwise(exec, P, detail::BiasGrad<T>{ws.dgx.data(), grads, stride, g.bx(), B, W, accumulate}, B * W);
+  elementwise(exec, P, detail::BiasGrad<T>{ws.dgh.data(), grads, stride, g.bh(), B, W, accumulate}, B * W);
   // dh += dgh W_h^T ; dx = dgx W_x^T
   gemm_batched<T>(exec, gemm_args(Trans::no, Trans::yes, P, B, H, W, B * W, stride, B * H), T(1), ws.dgh.data(),
                   params + g.wh(), T(1), dh);

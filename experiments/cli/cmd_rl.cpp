@@ -1,0 +1,138 @@
+// lamarck train: PPO/A2C on one env for K seeds trained in lockstep as one population; learning curves
+// to CSV, final return mean and 95% interval across seeds.
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "lamarck/core/config.h"
+#include "lamarck/core/progress.h"
+#include "lamarck/core/serialize.h"
+#include "lamarck/rl/trainer.h"
+
+namespace lamarck::cli {
+
+namespace {
+
+// Two-sided 95% quantile of Student's t with df degrees of freedom.
+double t_quantile_975(int64_t df) {
+  static const double table[] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+                                 2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+                                 2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+  if (df < 1) return std::nan("");
+  return df <= 30 ? table[df - 1] : 1.96;
+}
+
+struct TrainOptions {
+  std::string env, algo, config, out;
+  int64_t seeds = 1;
+  int64_t total_steps = 0;
+  uint64_t seed = 0;
+  bool seed_set = false;
+};
+
+void run_train(const TrainOptions& o, const GlobalOptions& global) {
+  rl::TrainConfig cfg;
+  if (!o.config.empty()) cfg = load_config<rl::TrainConfig>(o.config);
+  if (!o.env.empty()) cfg.env = o.env;
+  if (!o.algo.empty()) cfg.algo = o.algo;
+  if (o.total_steps > 0) cfg.total_timesteps = o.total_steps;
+  if (o.seed_set) cfg.seed = o.seed;
+  if (o.seeds < 1) throw InvalidArgument("--seeds must be >= 1, got " + std::to_string(o.seeds));
+  cfg.validate();
+
+  const Exec exec = global.exec();
+  rl::Trainer trainer(cfg, o.seeds, exec);
+  const int64_t updates = trainer.max_updates();
+  log_info("train %s %s: %lld seeds x %lld updates x %lld steps", cfg.env.c_str(), cfg.algo.c_str(),
+           (long long)o.seeds, (long long)updates, (long long)(cfg.num_envs * cfg.num_steps));
+  Progress progress("train " + cfg.env, updates * cfg.num_envs * cfg.num_steps, "steps");
+  trainer.run([&](int64_t n) {
+    if (n == 0 || n > updates) return;
+    double sum = 0;
+    int64_t count = 0;
+    for (int64_t p = 0; p < o.seeds; ++p) {
+      const auto& c = trainer.curve(p);
+      if (!c.empty() && !std::isnan(c.back())) {
+        sum += c.back();
+        ++count;
+      }
+    }
+    std::ostringstream status;
+    if (count > 0) status << "return=" << std::fixed << std::setprecision(1) << sum / double(count);
+    if (global.quiet) return;
+    progress.advance(cfg.num_envs * cfg.num_steps, status.str());
+  });
+  progress.finish();
+  const double wall = progress.elapsed_s();
+
+  // final return across seeds
+  const std::vector<double> finals = trainer.final_returns();
+  double mean = 0;
+  for (double f : finals) mean += f;
+  mean /= double(finals.size());
+  double var = 0;
+  for (double f : finals) var += (f - mean) * (f - mean);
+  const int64_t K = int64_t(finals.size());
+  const double half = K > 1 ? t_quantile_975(K - 1) * std::sqrt(var / double(K - 1)) / std::sqrt(double(K)) : 0.0;
+
+  if (!o.out.empty()) {
+    std::filesystem::create_directories(o.out);
+    std::ostringstream csv;
+    csv << "update,env_steps";
+    for (int64_t p = 0; p < K; ++p) csv << ",seed_" << p;
+    csv << "\n";
+    for (int64_t n = 0; n < updates; ++n) {
+      csv << n + 1 << "," << (n + 1) * cfg.num_envs * cfg.num_steps;
+      for (int64_t p = 0; p < K; ++p) {
+        const auto& c = trainer.curve(p);
+        csv << ",";
+        if (n < int64_t(c.size()) && !std::isnan(c[size_t(n)])) csv << c[size_t(n)];
+      }
+      csv << "\n";
+    }
+    write_file_atomic(o.out + "/curves.csv", csv.str());
+    write_file_atomic(o.out + "/config.json", config_to_json(cfg) + "\n");
+  }
+
+  Summary s("train");
+  s.add("env", cfg.env);
+  s.add("algo", cfg.algo);
+  s.add("rule", cfg.algo == "a2c" ? std::string("pg") : cfg.rule);
+  s.add("seeds", K);
+  s.add("steps_per_seed", trainer.env_steps_per_agent());
+  s.add("wall_time_s", wall);
+  s.add("steps_per_second", double(trainer.env_steps_per_agent()) * double(K) / wall);
+  s.add("final_return_mean", mean);
+  s.add("final_return_ci95_low", mean - half);
+  s.add("final_return_ci95_high", mean + half);
+  std::ostringstream per;
+  for (int64_t p = 0; p < K; ++p) per << (p ? " " : "") << std::fixed << std::setprecision(2) << finals[size_t(p)];
+  s.add("final_returns", per.str());
+  if (!o.out.empty()) {
+    s.add("out", o.out);
+    write_file_atomic(o.out + "/summary.json", s.to_json() + "\n");
+  }
+  s.print(global.json);
+}
+
+}  // namespace
+
+void add_rl_command(CLI::App& app, const GlobalOptions& global) {
+  auto opts = std::make_shared<TrainOptions>();
+  CLI::App* cmd = app.add_subcommand("train", "Train PPO/A2C agents on an env (K seeds in lockstep)");
+  cmd->add_option("--env", opts->env, "Env name (see `lamarck envs list`); overrides the config's");
+  cmd->add_option("--algo", opts->algo, "ppo or a2c")->check(CLI::IsMember({"ppo", "a2c"}));
+  cmd->add_option("--seeds", opts->seeds, "Number of seeds (agents trained in lockstep)");
+  cmd->add_option("--total-steps", opts->total_steps, "Env steps per seed; overrides the config's");
+  cmd->add_option("--config", opts->config, "JSON run config (experiments/configs/*.json)");
+  cmd->add_option("--out", opts->out, "Directory for curves.csv, config.json, summary.json");
+  cmd->add_option("--seed", opts->seed, "Base seed; overrides the config's")->each([opts](const std::string&) {
+    opts->seed_set = true;
+  });
+  cmd->callback([opts, &global] { run_train(*opts, global); });
+}
+
+}  // namespace lamarck::cli
