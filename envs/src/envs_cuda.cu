@@ -6,6 +6,11 @@
 #include "lamarck/envs/classic/cartpole.h"
 #include "lamarck/envs/classic/mountain_car.h"
 #include "lamarck/envs/classic/pendulum.h"
+#include "lamarck/envs/minatar/asterix.h"
+#include "lamarck/envs/minatar/breakout.h"
+#include "lamarck/envs/minatar/freeway.h"
+#include "lamarck/envs/minatar/seaquest.h"
+#include "lamarck/envs/minatar/space_invaders.h"
 
 namespace lamarck::envs {
 
@@ -28,5 +33,10 @@ LMK_ENVS_INSTANTIATE_CUDA(Acrobot)
 LMK_ENVS_INSTANTIATE_CUDA(MountainCar)
 LMK_ENVS_INSTANTIATE_CUDA(MountainCarContinuous)
 LMK_ENVS_INSTANTIATE_CUDA(Pendulum)
+LMK_ENVS_INSTANTIATE_CUDA(minatar::MinAtar<minatar::Asterix>)
+LMK_ENVS_INSTANTIATE_CUDA(minatar::MinAtar<minatar::Breakout>)
+LMK_ENVS_INSTANTIATE_CUDA(minatar::MinAtar<minatar::Freeway>)
+LMK_ENVS_INSTANTIATE_CUDA(minatar::MinAtar<minatar::Seaquest>)
+LMK_ENVS_INSTANTIATE_CUDA(minatar::MinAtar<minatar::SpaceInvaders>)
 
 }  // namespace lamarck::envs

@@ -34,6 +34,7 @@ EnvEntry make_entry(const std::string& name, const std::string& description,
   e.make = [name, defaults](int64_t n, const Exec& exec, const std::string& json) -> std::unique_ptr<BatchEnv> {
     const Params p = params_from_json<Params>(json, name, defaults);
     auto env = std::make_unique<Batched<Env>>(n, exec, p);
+    env->set_name(name);
     return env;
   };
   e.params = [name, defaults](const std::string& json) {

@@ -190,6 +190,12 @@ class Batched final : public BatchEnv {
     params_host_ = params;
     params_ = DeviceArray<Params>(params, exec_.device);
     spec_ = Env::spec(params[0]);
+    if (!name_.empty()) spec_.name = name_;
+  }
+  // The registry name, when it differs from the env's own (e.g. "MinAtar/Breakout-ref").
+  void set_name(const std::string& name) {
+    name_ = name;
+    spec_.name = name;
   }
   const std::vector<Params>& params() const { return params_host_; }
 
@@ -327,6 +333,7 @@ class Batched final : public BatchEnv {
   Exec exec_;
   int64_t n_;
   bool reference_path_ = false;
+  std::string name_;
   std::vector<Params> params_host_;
   DeviceArray<Params> params_;
   DeviceArray<State> states_;
