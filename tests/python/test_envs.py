@@ -64,7 +64,10 @@ def test_same_seed_same_trajectory(env_id):
     a, b, c = run(7), run(7), run(8)
     for x, y in zip(a, b):
         np.testing.assert_array_equal(x, y)
-    assert any(not np.array_equal(x, y) for x, y in zip(a, c))
+    # a different seed changes the trajectory, except in SpaceInvaders under gymnax's conventions
+    # (no sticky actions), whose rules draw no random numbers at all
+    if env_id != "MinAtar/SpaceInvaders":
+        assert any(not np.array_equal(x, y) for x, y in zip(a, c))
 
 
 @pytest.mark.parametrize("env_id", ENV_NAMES)
