@@ -1,0 +1,198 @@
+#include "lamarck/envs/render.h"
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+
+#include "lamarck/core/error.h"
+
+namespace lamarck::envs {
+
+void Image::fill(uint8_t r, uint8_t g, uint8_t b) {
+  rgb.assign(size_t(width) * size_t(height) * 3, 0);
+  for (size_t i = 0; i < rgb.size(); i += 3) {
+    rgb[i] = r;
+    rgb[i + 1] = g;
+    rgb[i + 2] = b;
+  }
+}
+
+void Image::set(int x, int y, uint8_t r, uint8_t g, uint8_t b) {
+  if (x < 0 || y < 0 || x >= width || y >= height) return;
+  const size_t i = (size_t(y) * size_t(width) + size_t(x)) * 3;
+  rgb[i] = r;
+  rgb[i + 1] = g;
+  rgb[i + 2] = b;
+}
+
+namespace {
+
+struct Rgb {
+  uint8_t r, g, b;
+};
+
+// Ten distinct channel colours (MinAtar has at most 10 channels).
+constexpr Rgb kPalette[10] = {{230, 230, 60}, {220, 60, 60},  {60, 140, 230}, {120, 120, 120}, {240, 150, 40},
+                              {160, 80, 220}, {60, 200, 120}, {60, 220, 220}, {240, 120, 200}, {255, 255, 255}};
+
+void line(Image& im, double x0, double y0, double x1, double y1, Rgb c, int thickness = 3) {
+  const int steps = int(std::max(std::fabs(x1 - x0), std::fabs(y1 - y0))) + 1;
+  for (int s = 0; s <= steps; ++s) {
+    const double t = double(s) / steps;
+    const int x = int(std::lround(x0 + t * (x1 - x0))), y = int(std::lround(y0 + t * (y1 - y0)));
+    for (int dy = -thickness / 2; dy <= thickness / 2; ++dy)
+      for (int dx = -thickness / 2; dx <= thickness / 2; ++dx) im.set(x + dx, y + dy, c.r, c.g, c.b);
+  }
+}
+
+void disc(Image& im, double cx, double cy, double radius, Rgb c) {
+  for (int y = int(cy - radius); y <= int(cy + radius); ++y)
+    for (int x = int(cx - radius); x <= int(cx + radius); ++x)
+      if ((x - cx) * (x - cx) + (y - cy) * (y - cy) <= radius * radius) im.set(x, y, c.r, c.g, c.b);
+}
+
+void box(Image& im, double x0, double y0, double x1, double y1, Rgb c) {
+  for (int y = int(y0); y <= int(y1); ++y)
+    for (int x = int(x0); x <= int(x1); ++x) im.set(x, y, c.r, c.g, c.b);
+}
+
+Image minatar_frame(const Spec& spec, const float* obs) {
+  const int channels = int(spec.observation.shape[2]);
+  constexpr int kCell = 24;
+  Image im;
+  im.width = im.height = 10 * kCell;
+  im.fill(0, 0, 0);
+  for (int y = 0; y < 10; ++y)
+    for (int x = 0; x < 10; ++x)
+      for (int c = channels - 1; c >= 0; --c)
+        if (obs[(y * 10 + x) * channels + c] > 0.5f) {
+          box(im, x * kCell + 1, y * kCell + 1, (x + 1) * kCell - 2, (y + 1) * kCell - 2, kPalette[c]);
+          break;
+        }
+  return im;
+}
+
+}  // namespace
+
+Image render_observation(const Spec& spec, const float* obs) {
+  if (spec.observation.shape.size() == 3) return minatar_frame(spec, obs);
+  Image im;
+  im.width = 400;
+  im.height = 300;
+  im.fill(255, 255, 255);
+  const Rgb dark{40, 40, 40}, pole{200, 140, 80}, accent{60, 120, 220};
+  if (spec.name.rfind("CartPole", 0) == 0) {
+    // x in [-2.4, 2.4] across the width; the pole (length 1 m drawn as 100 px) at angle theta
+    const double cx = 200 + obs[0] / 2.4 * 180, cy = 220, th = obs[2];
+    line(im, 0, cy + 12, 399, cy + 12, dark, 1);
+    box(im, cx - 25, cy - 12, cx + 25, cy + 12, dark);
+    line(im, cx, cy - 12, cx + 100 * std::sin(th), cy - 12 - 100 * std::cos(th), pole, 6);
+  } else if (spec.name.rfind("Acrobot", 0) == 0) {
+    // links of 1 m (60 px) hanging from the centre; obs = cos t1, sin t1, cos t2, sin t2
+    const double c1 = obs[0], s1 = obs[1], c2 = obs[2], s2 = obs[3];
+    const double x1 = 200 + 60 * s1, y1 = 150 + 60 * c1;
+    const double c12 = c1 * c2 - s1 * s2, s12 = s1 * c2 + c1 * s2;
+    line(im, 0, 150 - 60, 399, 150 - 60, dark, 1);  // the goal height
+    line(im, 200, 150, x1, y1, accent, 6);
+    line(im, x1, y1, x1 + 60 * s12, y1 + 60 * c12, accent, 6);
+    disc(im, 200, 150, 5, dark);
+  } else if (spec.name.rfind("MountainCar", 0) == 0) {
+    // the hill y = 0.45 sin(3x) + 0.55 over x in [-1.2, 0.6]
+    auto px = [](double x) { return (x + 1.2) / 1.8 * 399; };
+    auto py = [](double x) { return 280 - (0.45 * std::sin(3 * x) + 0.55) * 250; };
+    for (int i = 0; i < 399; ++i) {
+      const double a = -1.2 + 1.8 * i / 399, b = -1.2 + 1.8 * (i + 1) / 399;
+      line(im, px(a), py(a), px(b), py(b), dark, 2);
+    }
+    const double goal = spec.name.find("Continuous") != std::string::npos ? 0.45 : 0.5;
+    line(im, px(goal), py(goal), px(goal), py(goal) - 30, accent, 2);
+    disc(im, px(obs[0]), py(obs[0]) - 8, 8, pole);
+  } else if (spec.name.rfind("Pendulum", 0) == 0) {
+    // obs = cos th, sin th (th = 0 upright), th_dot
+    line(im, 200, 150, 200 + 110 * obs[1], 150 - 110 * obs[0], pole, 8);
+    disc(im, 200, 150, 6, dark);
+  } else {
+    throw InvalidArgument("render: no drawing for env '" + spec.name + "'");
+  }
+  return im;
+}
+
+namespace {
+
+uint32_t crc32(const uint8_t* data, size_t n, uint32_t crc = 0) {
+  static uint32_t table[256];
+  static bool ready = false;
+  if (!ready) {
+    for (uint32_t i = 0; i < 256; ++i) {
+      uint32_t c = i;
+      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+      table[i] = c;
+    }
+    ready = true;
+  }
+  crc = ~crc;
+  for (size_t i = 0; i < n; ++i) crc = table[(crc ^ data[i]) & 0xFF] ^ (crc >> 8);
+  return ~crc;
+}
+
+void put32(std::vector<uint8_t>& out, uint32_t v) {
+  for (int s = 24; s >= 0; s -= 8) out.push_back(uint8_t(v >> s));
+}
+
+void chunk(std::vector<uint8_t>& out, const char* type, const std::vector<uint8_t>& data) {
+  put32(out, uint32_t(data.size()));
+  std::vector<uint8_t> body(type, type + 4);
+  body.insert(body.end(), data.begin(), data.end());
+  out.insert(out.end(), body.begin(), body.end());
+  put32(out, crc32(body.data(), body.size()));
+}
+
+}  // namespace
+
+std::vector<uint8_t> encode_png(const Image& image) {
+  // raw scanlines, each with filter byte 0
+  std::vector<uint8_t> raw;
+  raw.reserve(size_t(image.height) * (size_t(image.width) * 3 + 1));
+  for (int y = 0; y < image.height; ++y) {
+    raw.push_back(0);
+    raw.insert(raw.end(), image.rgb.begin() + ptrdiff_t(size_t(y) * size_t(image.width) * 3),
+               image.rgb.begin() + ptrdiff_t(size_t(y + 1) * size_t(image.width) * 3));
+  }
+  // zlib stream of stored (uncompressed) deflate blocks, with its Adler-32
+  std::vector<uint8_t> z = {0x78, 0x01};
+  for (size_t at = 0; at < raw.size() || at == 0; at += 65535) {
+    const size_t n = std::min<size_t>(65535, raw.size() - at);
+    z.push_back(at + n >= raw.size() ? 1 : 0);
+    z.push_back(uint8_t(n));
+    z.push_back(uint8_t(n >> 8));
+    z.push_back(uint8_t(~n));
+    z.push_back(uint8_t(~n >> 8));
+    z.insert(z.end(), raw.begin() + ptrdiff_t(at), raw.begin() + ptrdiff_t(at + n));
+    if (raw.empty()) break;
+  }
+  uint32_t a = 1, b = 0;
+  for (uint8_t v : raw) {
+    a = (a + v) % 65521;
+    b = (b + a) % 65521;
+  }
+  put32(z, (b << 16) | a);
+  std::vector<uint8_t> png = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+  std::vector<uint8_t> header;
+  put32(header, uint32_t(image.width));
+  put32(header, uint32_t(image.height));
+  header.insert(header.end(), {8, 2, 0, 0, 0});  // 8-bit, RGB, deflate, no filter, no interlace
+  chunk(png, "IHDR", header);
+  chunk(png, "IDAT", z);
+  chunk(png, "IEND", {});
+  return png;
+}
+
+void write_png(const std::string& path, const Image& image) {
+  const std::vector<uint8_t> bytes = encode_png(image);
+  std::ofstream out(path, std::ios::binary);
+  if (!out) throw FileError("cannot write " + path);
+  out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+  if (!out) throw FileError("cannot write " + path);
+}
+
+}  // namespace lamarck::envs

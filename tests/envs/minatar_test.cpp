@@ -1,0 +1,444 @@
+// MinAtar: the events each game's rules define (tests on boards set up by hand), the two conventions,
+// and statistical conformance with the reference MinAtar (golden statistics produced by
+// tests/data/envs/gen_minatar.py from the reference source).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "lamarck/envs/minatar/asterix.h"
+#include "lamarck/envs/minatar/breakout.h"
+#include "lamarck/envs/minatar/freeway.h"
+#include "lamarck/envs/minatar/seaquest.h"
+#include "lamarck/envs/minatar/space_invaders.h"
+#include "lamarck/envs/registry.h"
+#include "test_util.h"
+
+namespace lamarck::envs::minatar {
+namespace {
+
+Philox test_rng(uint64_t seed = 1) { return Philox(derive_key(seed, 5, 0, 0)); }
+
+template <class Game>
+typename Game::Board fresh(uint64_t seed = 1) {
+  typename Game::Board b{};
+  Philox rng = test_rng(seed);
+  Game::reset(Params(), b, rng);
+  return b;
+}
+
+template <class Game>
+float cell(const typename Game::Board& b, int y, int x, int c) {
+  std::vector<float> obs(size_t(100 * Game::kChannels), 0.0f);
+  Game::observe(b, obs.data());
+  return obs[size_t((y * 10 + x) * Game::kChannels + c)];
+}
+
+// ---- Breakout --------------------------------------------------------------------------------------
+
+TEST(Breakout, ResetLayout) {
+  for (uint64_t seed = 0; seed < 20; ++seed) {
+    const auto b = fresh<Breakout>(seed);
+    EXPECT_EQ(b.pos, 4);
+    EXPECT_EQ(b.ball_y, 3);
+    EXPECT_TRUE((b.ball_x == 0 && b.ball_dir == 2) || (b.ball_x == 9 && b.ball_dir == 3));
+    int bricks = 0;
+    for (int y = 0; y < 10; ++y)
+      for (int x = 0; x < 10; ++x) bricks += int(cell<Breakout>(b, y, x, 3));
+    EXPECT_EQ(bricks, 30);
+    EXPECT_EQ(cell<Breakout>(b, 9, 4, 0), 1.0f);
+    EXPECT_EQ(cell<Breakout>(b, 3, b.ball_x, 1), 1.0f);
+  }
+}
+
+TEST(Breakout, BouncesOffWallsBricksAndPaddle) {
+  Philox rng = test_rng();
+  auto b = fresh<Breakout>();
+  // side wall: moving down-left at x 0 flips to down-right
+  b.ball_x = 0, b.ball_y = 5, b.ball_dir = 3;
+  Breakout::act(Params(), b, kNoop, rng);
+  EXPECT_EQ(b.ball_dir, 2);
+  EXPECT_EQ(b.ball_x, 0);
+  EXPECT_EQ(b.ball_y, 6);
+  // a brick: +1, removed, the ball stays on its row and turns down
+  b.ball_x = 5, b.ball_y = 4, b.ball_dir = 1;  // up-right into (3, 6)
+  Outcome o = Breakout::act(Params(), b, kNoop, rng);
+  EXPECT_EQ(o.reward, 1.0f);
+  EXPECT_EQ(b.bricks[3] >> 6 & 1, 0);
+  EXPECT_EQ(b.ball_y, 4);
+  EXPECT_EQ(b.ball_dir, 2);
+  EXPECT_TRUE(b.strike);
+  // the paddle: a ball above the paddle bounces back up
+  b.ball_x = 4, b.ball_y = 8, b.ball_dir = 2, b.pos = 4, b.strike = false;
+  o = Breakout::act(Params(), b, kNoop, rng);
+  EXPECT_FALSE(o.terminal);
+  EXPECT_EQ(b.ball_dir, 1);
+  EXPECT_EQ(b.ball_y, 8);
+  // caught by the paddle's corner: reflected back the way it came
+  b.ball_x = 3, b.ball_y = 8, b.ball_dir = 2, b.pos = 4;
+  o = Breakout::act(Params(), b, kNoop, rng);
+  EXPECT_FALSE(o.terminal);
+  EXPECT_EQ(b.ball_dir, 0);
+  // missed: terminal
+  b.ball_x = 0, b.ball_y = 8, b.ball_dir = 2, b.pos = 9;
+  o = Breakout::act(Params(), b, kNoop, rng);
+  EXPECT_TRUE(o.terminal);
+}
+
+TEST(Breakout, ClearedWallRefillsAtTheBottom) {
+  Philox rng = test_rng();
+  auto b = fresh<Breakout>();
+  for (auto& row : b.bricks) row = 0;
+  b.ball_x = 4, b.ball_y = 8, b.ball_dir = 2, b.pos = 4;
+  Breakout::act(Params(), b, kNoop, rng);
+  EXPECT_EQ(b.bricks[1], 0x3FF);
+  EXPECT_EQ(b.bricks[3], 0x3FF);
+}
+
+// ---- Asterix ---------------------------------------------------------------------------------------
+
+TEST(Asterix, SpawnsGoldAndEnemiesThatMoveAndCollide) {
+  Philox rng = test_rng();
+  auto b = fresh<Asterix>();
+  // first spawn on the 11th step (spawn_timer starts at 10)
+  for (int t = 0; t < 10; ++t) Asterix::act(Params(), b, kNoop, rng);
+  int alive = 0;
+  for (const auto& e : b.entities) alive += e.x >= 0;
+  EXPECT_EQ(alive, 0);
+  Asterix::act(Params(), b, kNoop, rng);
+  alive = 0;
+  for (const auto& e : b.entities) alive += e.x >= 0;
+  EXPECT_EQ(alive, 1);
+  // gold next to the player, moving onto it: +1 and removed
+  b = fresh<Asterix>();
+  b.entities[4] = Asterix::Entity{4, true, true};  // row 5, x 4, moving right
+  b.move_timer = 0;
+  Outcome o = Asterix::act(Params(), b, kNoop, rng);
+  EXPECT_EQ(o.reward, 1.0f);
+  EXPECT_LT(b.entities[4].x, 0);
+  // an enemy where the player steps: terminal (checked before entities move)
+  b = fresh<Asterix>();
+  b.entities[3] = Asterix::Entity{5, false, false};  // row 4, x 5
+  o = Asterix::act(Params(), b, kUp, rng);
+  EXPECT_TRUE(o.terminal);
+  // entities leave the grid
+  b = fresh<Asterix>();
+  b.entities[0] = Asterix::Entity{9, true, false};
+  b.move_timer = 0;
+  Asterix::act(Params(), b, kNoop, rng);
+  EXPECT_LT(b.entities[0].x, 0);
+}
+
+TEST(Asterix, DifficultyRamps) {
+  Philox rng = test_rng();
+  Params on, off;
+  off.difficulty_ramping = false;
+  auto b = fresh<Asterix>(), c = fresh<Asterix>();
+  for (auto* board : {&b, &c}) board->player_y = 1;
+  int t = 0;
+  // keep the board empty so nothing ends the game; only the timers matter
+  for (; t < 102; ++t) {
+    for (auto& e : b.entities) e.x = -1;
+    for (auto& e : c.entities) e.x = -1;
+    Asterix::act(on, b, kNoop, rng);
+    Asterix::act(off, c, kNoop, rng);
+  }
+  EXPECT_EQ(b.spawn_speed, 9) << "first ramp after 102 steps";
+  EXPECT_EQ(b.move_speed, 5) << "move interval ramps on odd ramps only";
+  EXPECT_EQ(b.ramp_index, 1);
+  EXPECT_EQ(c.spawn_speed, 10);
+  for (; t < 204; ++t) {
+    for (auto& e : b.entities) e.x = -1;
+    Asterix::act(on, b, kNoop, rng);
+  }
+  EXPECT_EQ(b.spawn_speed, 8);
+  EXPECT_EQ(b.move_speed, 4);
+}
+
+// ---- Freeway ---------------------------------------------------------------------------------------
+
+TEST(Freeway, CrossingScoresAndCarsKnockBack) {
+  Philox rng = test_rng();
+  auto b = fresh<Freeway>();
+  for (const auto& c : b.cars) {
+    EXPECT_EQ(c.x, 0);
+    EXPECT_GE(std::abs(c.speed), 1);
+    EXPECT_LE(std::abs(c.speed), 5);
+  }
+  // the chicken moves at most once every 3 steps
+  for (auto& c : b.cars) c.x = 0, c.timer = 100;  // park the cars away from column 4
+  b.move_timer = 0;
+  Freeway::act(Params(), b, kUp, rng);
+  EXPECT_EQ(b.pos, 8);
+  Freeway::act(Params(), b, kUp, rng);
+  EXPECT_EQ(b.pos, 8);
+  // reaching row 0: +1, back to row 9, speeds re-drawn
+  b.pos = 1, b.move_timer = 0;
+  Outcome o = Freeway::act(Params(), b, kUp, rng);
+  EXPECT_EQ(o.reward, 1.0f);
+  EXPECT_EQ(b.pos, 9);
+  // a car at (row, 4) sends the chicken home
+  b.pos = 5;
+  b.cars[4] = Freeway::Car{4, 100, 1};
+  Freeway::act(Params(), b, kNoop, rng);
+  EXPECT_EQ(b.pos, 9);
+  // cars wrap around
+  b.cars[0] = Freeway::Car{9, 0, 2};
+  Freeway::act(Params(), b, kNoop, rng);
+  EXPECT_EQ(b.cars[0].x, 0);
+  EXPECT_EQ(b.cars[0].timer, 2);
+}
+
+TEST(Freeway, EpisodeLengthsOfBothConventions) {
+  auto ref = make_env("MinAtar/Freeway-ref", 2, Exec{Device::cpu, 1});
+  auto gym = make_env("MinAtar/Freeway", 2, Exec{Device::cpu, 1});
+  ref->reset(1);
+  gym->reset(1);
+  const int32_t noop[2] = {0, 0};
+  for (int t = 1; t <= 2501; ++t) {
+    ref->step(noop);
+    gym->step(noop);
+    ASSERT_EQ(ref->terminated()[0], t == 2501) << "reference: terminate_timer < 0 after 2501 steps";
+    ASSERT_EQ(ref->truncated()[0], 0);
+    ASSERT_EQ(gym->truncated()[0], t == 2500) << "gymnax: truncated at 2500";
+  }
+}
+
+// ---- Seaquest --------------------------------------------------------------------------------------
+
+TEST(Seaquest, OxygenSurfacingAndRescue) {
+  Philox rng = test_rng();
+  Params p;
+  auto b = fresh<Seaquest>();
+  // diving uses oxygen; running out ends the episode
+  Seaquest::act(p, b, kDown, rng);
+  EXPECT_EQ(b.oxygen, 199);
+  EXPECT_FALSE(b.surface);
+  b.oxygen = 0;
+  b.e_fish.size = b.e_subs.size = 0;
+  EXPECT_TRUE(Seaquest::act(p, b, kNoop, rng).terminal);
+  // surfacing with no diver ends the episode
+  b = fresh<Seaquest>();
+  b.sub_y = 1, b.surface = false;
+  EXPECT_TRUE(Seaquest::act(p, b, kUp, rng).terminal);
+  // surfacing with 6 divers: oxygen * 10 // 200, refill, and the count ends at -1 (reference quirk)
+  b = fresh<Seaquest>();
+  b.sub_y = 1, b.surface = false, b.diver_count = 6, b.oxygen = 150;
+  Outcome o = Seaquest::act(p, b, kUp, rng);
+  EXPECT_FALSE(o.terminal);
+  EXPECT_EQ(o.reward, 7.0f);
+  EXPECT_EQ(b.oxygen, 200);
+  EXPECT_EQ(b.diver_count, -1);
+  EXPECT_EQ(b.e_spawn_speed, 19) << "surfacing ramps the spawn interval";
+  // with fewer divers: no reward, one diver less
+  b = fresh<Seaquest>();
+  b.sub_y = 1, b.surface = false, b.diver_count = 2;
+  o = Seaquest::act(p, b, kUp, rng);
+  EXPECT_EQ(o.reward, 0.0f);
+  EXPECT_EQ(b.diver_count, 1);
+}
+
+TEST(Seaquest, ShootingDiversAndEnemyFire) {
+  Philox rng = test_rng();
+  Params p;
+  auto b = fresh<Seaquest>();
+  b.sub_y = 3;
+  b.e_fish.push(Seaquest::Mover{3, 3, true, 5, 0});  // fish two cells left of the sub
+  Outcome o = Seaquest::act(p, b, kFire, rng);       // the bullet flies left into it
+  EXPECT_EQ(o.reward, 0.0f);
+  EXPECT_EQ(b.f_bullets.size, 1);
+  o = Seaquest::act(p, b, kNoop, rng);
+  EXPECT_EQ(o.reward, 1.0f);
+  EXPECT_EQ(b.e_fish.size, 0);
+  EXPECT_EQ(b.f_bullets.size, 0);
+  // a diver at the sub is picked up
+  b = fresh<Seaquest>();
+  b.sub_y = 2;
+  b.divers.push(Seaquest::Mover{5, 3, true, 5, 0});
+  Seaquest::act(p, b, kDown, rng);
+  EXPECT_EQ(b.diver_count, 1);
+  EXPECT_EQ(b.divers.size, 0);
+  EXPECT_EQ(cell<Seaquest>(b, 9, 8, 8), 1.0f);  // diver gauge
+  // an enemy sub fires when its shot timer runs out, and its bullet kills
+  b = fresh<Seaquest>();
+  b.sub_y = 4;
+  b.e_subs.push(Seaquest::Mover{1, 4, true, 9, 0});
+  Seaquest::act(p, b, kNoop, rng);
+  EXPECT_EQ(b.e_bullets.size, 1);
+  bool dead = false;
+  for (int t = 0; t < 5 && !dead; ++t) dead = Seaquest::act(p, b, kNoop, rng).terminal;
+  EXPECT_TRUE(dead);
+  // the oxygen gauge shows oxygen * 10 // 200 cells
+  b = fresh<Seaquest>();
+  b.oxygen = 95;
+  EXPECT_EQ(cell<Seaquest>(b, 9, 3, 7), 1.0f);
+  EXPECT_EQ(cell<Seaquest>(b, 9, 4, 7), 0.0f);
+}
+
+// ---- SpaceInvaders ---------------------------------------------------------------------------------
+
+TEST(SpaceInvaders, ShootsMarchesAndRespawns) {
+  Philox rng = test_rng();
+  Params p;
+  auto b = fresh<SpaceInvaders>();
+  int aliens = 0;
+  for (int y = 0; y < 10; ++y) aliens += SpaceInvaders::popcount10(b.aliens[y]);
+  EXPECT_EQ(aliens, 24);
+  // a bullet fired under column 5 hits the lowest alien (row 3) after 6 rows of flight
+  float total = 0;
+  total += SpaceInvaders::act(p, b, kFire, rng).reward;
+  for (int t = 0; t < 5; ++t) total += SpaceInvaders::act(p, b, kNoop, rng).reward;
+  EXPECT_EQ(total, 1.0f);
+  // the block marches left every 12 steps, then down and back at the edge
+  b = fresh<SpaceInvaders>();
+  b.alien_move_timer = 0;
+  SpaceInvaders::act(p, b, kNoop, rng);
+  EXPECT_EQ(b.aliens[0], 0xFC >> 1);
+  b.aliens[0] = 1, b.aliens[1] = b.aliens[2] = b.aliens[3] = 0, b.alien_move_timer = 0;
+  SpaceInvaders::act(p, b, kNoop, rng);
+  EXPECT_EQ(b.alien_dir, 1);
+  EXPECT_EQ(b.aliens[1], 1);
+  EXPECT_EQ(b.alien_move_timer, 0) << "one alien: the next march is immediate (min(count, 12) - 1)";
+  // clearing the wave respawns it, faster with ramping
+  b = fresh<SpaceInvaders>();
+  for (auto& row : b.aliens) row = 0;
+  b.aliens[8] = 1 << 5;
+  b.f_bullets[9] = 1 << 5;  // fired last step: moves up into the alien
+  b.alien_shot_timer = 5;
+  Outcome o = SpaceInvaders::act(p, b, kNoop, rng);
+  EXPECT_EQ(o.reward, 1.0f);
+  EXPECT_EQ(b.enemy_move_interval, 11);
+  EXPECT_EQ(b.aliens[0], 0xFC);
+}
+
+TEST(SpaceInvaders, NearestAlienShootsAndEnemyBulletsKill) {
+  Philox rng = test_rng();
+  auto b = fresh<SpaceInvaders>();
+  b.pos = 0;
+  b.alien_shot_timer = 0;
+  b.alien_move_timer = 5;
+  SpaceInvaders::act(Params(), b, kNoop, rng);
+  EXPECT_EQ(b.e_bullets[3], 1 << 2) << "column 2 is nearest to the cannon at 0; its lowest alien is row 3";
+  bool dead = false;
+  for (int t = 0; t < 8 && !dead; ++t) dead = SpaceInvaders::act(Params(), b, kNoop, rng).terminal;
+  EXPECT_FALSE(dead) << "the bullet falls in column 2, the cannon is at 0";
+  b = fresh<SpaceInvaders>();
+  b.e_bullets[8] = 1 << 5;
+  EXPECT_TRUE(SpaceInvaders::act(Params(), b, kNoop, rng).terminal);
+}
+
+// ---- conventions -----------------------------------------------------------------------------------
+
+TEST(Conventions, ActionSetsCapsAndStickyActions) {
+  EXPECT_EQ(make_env("MinAtar/Breakout", 1)->spec().action.n, 3);
+  EXPECT_EQ(make_env("MinAtar/Asterix", 1)->spec().action.n, 5);
+  EXPECT_EQ(make_env("MinAtar/Freeway", 1)->spec().action.n, 3);
+  EXPECT_EQ(make_env("MinAtar/Seaquest", 1)->spec().action.n, 6);
+  EXPECT_EQ(make_env("MinAtar/SpaceInvaders", 1)->spec().action.n, 4);
+  EXPECT_EQ(make_env("MinAtar/Breakout", 1)->spec().max_episode_steps, 1000);
+  EXPECT_EQ(make_env("MinAtar/Freeway", 1)->spec().max_episode_steps, 2500);
+  EXPECT_EQ(make_env("MinAtar/Breakout-ref", 1)->spec().action.n, 6);
+  EXPECT_EQ(make_env("MinAtar/Breakout-ref", 1)->spec().max_episode_steps, 0);
+  EXPECT_EQ(make_env("MinAtar/Breakout", 1)->spec().observation.shape, (std::vector<int64_t>{10, 10, 4}));
+  EXPECT_EQ(make_env("MinAtar/Seaquest", 1)->spec().observation.size(), 1000);
+
+  // sticky probability 1: the first action ever (no-op, 0) repeats forever, across resets
+  Batched<MinAtar<Breakout>> env(1, Exec{Device::cpu, 1}, [] {
+    Params p = reference_params();
+    p.sticky_action_prob = 1.0f;
+    return p;
+  }());
+  env.reset(3);
+  const int32_t right = 3;
+  for (int t = 0; t < 200; ++t) {
+    env.step(&right);
+    ASSERT_EQ(env.states()[0].board.pos, 4) << "step " << t;
+  }
+  // minimal action 2 is "right" in Breakout
+  Batched<MinAtar<Breakout>> gym(1, Exec{Device::cpu, 1});
+  gym.reset(3);
+  const int32_t minimal_right = 2;
+  gym.step(&minimal_right);
+  EXPECT_EQ(gym.states()[0].board.pos, 5);
+}
+
+// ---- statistical conformance with the reference --------------------------------------------------
+
+struct RefStats {
+  std::string game, action_set;
+  int episodes;
+  double return_mean, return_se, length_mean, length_se;
+};
+
+std::vector<RefStats> load_stats() {
+  std::ifstream in(std::string(LAMARCK_TEST_DATA_DIR) + "/envs/minatar_stats.txt");
+  EXPECT_TRUE(in.good()) << "missing tests/data/envs/minatar_stats.txt";
+  std::vector<RefStats> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream s(line);
+    RefStats r;
+    s >> r.game >> r.action_set >> r.episodes >> r.return_mean >> r.return_se >> r.length_mean >> r.length_se;
+    out.push_back(r);
+  }
+  return out;
+}
+
+class Conformance : public ::testing::TestWithParam<RefStats> {};
+
+// Random-policy episodes under the reference conventions: return and length means agree with the
+// reference MinAtar within 3 standard errors of the difference.
+TEST_P(Conformance, RandomPolicyMatchesTheReference) {
+  const RefStats& ref = GetParam();
+  const std::string json = std::string(R"({"minimal_action_set": )") + (ref.action_set == "minimal" ? "true" : "false") + "}";
+  const int64_t n = 256;
+  auto env = make_env("MinAtar/" + ref.game + "-ref", n, Exec{Device::cpu, 0}, json);
+  env->reset(77);
+  // the first k episodes of every instance (stopping at a total count would favour short episodes)
+  const int k = int((ref.episodes + n - 1) / n);
+  std::vector<double> ret(size_t(n), 0.0), len(size_t(n), 0.0), returns, lengths;
+  std::vector<int> done(size_t(n), 0);
+  int64_t finished = 0;
+  testing::RandomActions actions;
+  for (uint64_t t = 0; finished < n; ++t) {
+    actions.fill(*env, 77, t);
+    actions.step(*env);
+    for (int64_t i = 0; i < n; ++i) {
+      const size_t u = size_t(i);
+      ret[u] += env->rewards()[i];
+      len[u] += 1;
+      if (env->terminated()[i] || env->truncated()[i]) {
+        if (done[u] < k) {
+          returns.push_back(ret[u]);
+          lengths.push_back(len[u]);
+          if (++done[u] == k) ++finished;
+        }
+        ret[u] = len[u] = 0;
+      }
+    }
+  }
+  auto mean_se = [](const std::vector<double>& x) {
+    double m = 0, v = 0;
+    for (double a : x) m += a;
+    m /= double(x.size());
+    for (double a : x) v += (a - m) * (a - m);
+    v /= double(x.size() - 1);
+    return std::make_pair(m, std::sqrt(v / double(x.size())));
+  };
+  const auto [rm, rs] = mean_se(returns);
+  const auto [lm, ls] = mean_se(lengths);
+  const double r_tol = 3 * std::sqrt(rs * rs + ref.return_se * ref.return_se) + 1e-9;
+  const double l_tol = 3 * std::sqrt(ls * ls + ref.length_se * ref.length_se) + 1e-9;
+  EXPECT_NEAR(rm, ref.return_mean, r_tol) << ref.game << " " << ref.action_set << " return over " << returns.size();
+  EXPECT_NEAR(lm, ref.length_mean, l_tol) << ref.game << " " << ref.action_set << " length over " << lengths.size();
+}
+
+INSTANTIATE_TEST_SUITE_P(Reference, Conformance, ::testing::ValuesIn(load_stats()),
+                         [](const ::testing::TestParamInfo<RefStats>& info) {
+                           return info.param.game + "_" + info.param.action_set;
+                         });
+
+}  // namespace
+}  // namespace lamarck::envs::minatar
