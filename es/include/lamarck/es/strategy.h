@@ -1,0 +1,183 @@
+// The ask/tell interface shared by every evolution strategy and genetic algorithm in lamarck.
+//
+// Design after evosax (R. T. Lange, "evosax: JAX-based evolution strategies", arXiv 2212.04180): the
+// public ask/tell do the shared bookkeeping once -- fitness direction, NaN/Inf handling, weight decay,
+// fitness shaping, best-so-far, counters -- and each strategy writes only its own `sample` and `update`.
+//
+//   auto es = make_strategy("cma_es", settings);            // registry.h
+//   std::vector<float> x(es->pop_size() * es->dim());
+//   es->ask(x.data());                                       // (P, D) candidates, a pure function of the state
+//   ... evaluate fitness[0..P) anywhere (the strategy knows nothing about the problem) ...
+//   es->tell(x.data(), fitness.data());
+//
+// Randomness: generation g of a strategy draws from the key derive_key(seed, kEsStream, 0, g); candidate i
+// from fold_in(that key, i). Perturbations are regenerated from these keys, so the same seed gives the same
+// trajectory on any thread count and after a resume (checkpoints hold only the state, no noise).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lamarck/core/backend.h"
+#include "lamarck/core/rng.h"
+
+namespace lamarck::es {
+
+enum class Direction { minimize, maximize };
+// How raw fitness becomes the utilities a strategy's update sees (higher utility = better candidate).
+//   identity: -loss; z_score: -(loss - mean)/std; centered_rank: rank mapped to [-0.5, 0.5];
+//   rank_weights: the strategy's own weight per rank (CMA-style recombination weights).
+enum class Shaping { identity, z_score, centered_rank, rank_weights };
+
+const char* direction_name(Direction d);
+Direction parse_direction(const std::string& name);
+const char* shaping_name(Shaping s);
+Shaping parse_shaping(const std::string& name);
+
+constexpr uint64_t kEsStream = 0x6573;  // "es": the key stream of every strategy's sampling
+
+// Settings shared by every strategy. Strategy-specific hyperparameters go in `options` by name and are
+// validated by the strategy (an unknown name is an error that lists the valid ones).
+struct Settings {
+  int64_t dim = 0;                      // D, number of parameters
+  int64_t pop_size = 0;                 // P, candidates per generation; 0 = the strategy's default
+  Direction direction = Direction::minimize;
+  uint64_t seed = 0;
+  double sigma_init = 1.0;              // initial search scale (step size / mutation std)
+  double weight_decay = 0.0;            // adds weight_decay * |x|^2 to the loss before shaping
+  std::string shaping;                  // "" = the strategy's default shaping
+  std::vector<float> mean_init;         // (D) initial mean; empty = zeros
+  std::map<std::string, double> options;  // strategy hyperparameters by name
+  Exec exec;                            // where sampling and updates run (not serialized)
+
+  template <class Archive>
+  void serialize(Archive& ar) {
+    int dir = int(direction);
+    ar(dim, pop_size, dir, seed, sigma_init, weight_decay, shaping, mean_init, options);
+    direction = Direction(dir);
+  }
+};
+
+// Bookkeeping written once for every strategy.
+struct Bookkeeping {
+  int64_t generation = 0;         // completed tells
+  int64_t evaluations = 0;        // fitness values received
+  int64_t nonfinite = 0;          // NaN/Inf fitness values received (ranked last)
+  double best_fitness = 0.0;      // best finite raw fitness so far (in the user's direction)
+  bool has_best = false;
+  std::vector<float> best_x;      // (D) the candidate that achieved it
+
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(generation, evaluations, nonfinite, best_fitness, has_best, best_x);
+  }
+};
+
+// What one tell saw (for logs).
+struct TellInfo {
+  double gen_best = 0.0;      // best finite raw fitness of this generation (NaN when none)
+  double gen_mean = 0.0;      // mean of the finite raw fitness values
+  int64_t nonfinite = 0;      // NaN/Inf values in this generation
+};
+
+// The shaped view of one generation handed to a strategy's update.
+struct Ranked {
+  std::vector<double> loss;      // (P) minimisation loss: +inf for NaN/Inf, weight decay included
+  std::vector<int64_t> order;    // (P) candidate indices, best first (stable)
+  std::vector<int64_t> rank;     // (P) rank of each candidate, 0 = best
+  std::vector<float> utility;    // (P) shaped fitness, higher = better
+};
+
+class Strategy {
+ public:
+  Strategy(std::string name, Settings settings, Shaping default_shaping);
+  virtual ~Strategy() = default;
+  Strategy(const Strategy&) = delete;
+  Strategy& operator=(const Strategy&) = delete;
+
+  const std::string& name() const { return name_; }
+  const Settings& settings() const { return settings_; }
+  int64_t dim() const { return settings_.dim; }
+  // P of the next ask (restart strategies change it between generations).
+  virtual int64_t pop_size() const { return settings_.pop_size; }
+  Shaping shaping() const { return shaping_; }
+  const Bookkeeping& book() const { return book_; }
+
+  // Fills population (P, D) row-major, on settings().exec.device. A pure function of the state: calling it
+  // twice gives the same candidates.
+  void ask(float* population) const;
+  std::vector<float> ask() const;  // host convenience (CPU strategies)
+  // Takes the population returned by ask and P raw fitness values (host). NaN/Inf rank last and are counted.
+  TellInfo tell(const float* population, const float* fitness);
+
+  // The current search centre (mean, or best elite for GAs), host copy (D).
+  virtual std::vector<float> mean() const = 0;
+  // The current overall step size (sigma), for logs.
+  virtual double step_size() const = 0;
+  // True when the strategy's own termination criteria hold (CMA-ES); restart wrappers use it.
+  virtual bool converged() const { return false; }
+  // Strategy-specific numbers for logs (e.g. "restarts", "compression_ratio").
+  virtual std::map<std::string, double> stats() const { return {}; }
+
+  // Checkpoints: the whole state (settings, bookkeeping, strategy state) as bytes; restoring them into a
+  // strategy made with the same settings continues bit-identically. See registry.h for file save/load.
+  std::string state_bytes() const;
+  void restore_bytes(const std::string& bytes);
+
+  // The key of generation g (common to all strategies).
+  Key generation_key(int64_t g) const { return derive_key(settings_.seed, kEsStream, 0, uint64_t(g)); }
+
+ protected:
+  virtual void sample(float* population) const = 0;
+  virtual void update(const float* population, const Ranked& ranked) = 0;
+  // Recombination weights per rank (P), for Shaping::rank_weights.
+  virtual std::vector<float> rank_weights(int64_t pop) const;
+  virtual void save_state(std::string& out) const = 0;
+  virtual void load_state(const std::string& in) = 0;
+  // The initial mean (settings.mean_init or zeros), validated.
+  std::vector<float> initial_mean() const;
+
+  std::string name_;
+  Settings settings_;
+  Shaping shaping_;
+  Bookkeeping book_;
+};
+
+// Several independent instances of one strategy advanced as one batch (a leading instance axis).
+// Instance n uses seed fold(settings.seed, n); instances run in parallel over CPU threads.
+class StrategyBatch {
+ public:
+  StrategyBatch(const std::string& strategy, const Settings& settings, int64_t instances);
+  int64_t instances() const { return int64_t(members_.size()); }
+  int64_t pop_size() const { return members_.front()->pop_size(); }
+  int64_t dim() const { return members_.front()->dim(); }
+  // population (N, P, D); fitness (N, P).
+  void ask(float* population) const;
+  void tell(const float* population, const float* fitness);
+  Strategy& member(int64_t n) { return *members_[size_t(n)]; }
+  const Strategy& member(int64_t n) const { return *members_[size_t(n)]; }
+
+ private:
+  std::vector<std::unique_ptr<Strategy>> members_;
+  int threads_ = 0;
+};
+
+// Reads strategy options by name with defaults, and rejects unknown names (nearest-name suggestion).
+class OptionReader {
+ public:
+  OptionReader(const std::map<std::string, double>& options, std::string strategy)
+      : options_(options), strategy_(std::move(strategy)) {}
+  double get(const std::string& key, double fallback);
+  // Throws InvalidArgument naming any option that no get() asked for.
+  void finish() const;
+
+ private:
+  const std::map<std::string, double>& options_;
+  std::string strategy_;
+  std::vector<std::string> known_;
+};
+
+}  // namespace lamarck::es

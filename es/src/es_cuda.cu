@@ -1,0 +1,17 @@
+// CUDA launches of the ES kernels (kernels.h): the same functors as the CPU path, run through the core
+// backend's Thrust path. Compiled only in CUDA builds; OpenES calls these when exec.device is cuda.
+#include "lamarck/core/backend.h"
+#include "lamarck/es/kernels.h"
+
+namespace lamarck::es::cuda {
+
+void sample_gaussian(const SampleGaussian& kernel, int64_t count) {
+  parallel_for(Exec{Device::cuda, 0}, count, kernel);
+}
+
+void weighted_deviation(const WeightedDeviation& kernel) {
+  parallel_for(Exec{Device::cuda, 0}, kernel.dim, kernel);
+  synchronize(Exec{Device::cuda, 0});
+}
+
+}  // namespace lamarck::es::cuda

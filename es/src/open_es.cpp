@@ -1,0 +1,89 @@
+// OpenES (Salimans et al. 2017, arXiv 1703.03864). See open_es.h.
+#include "lamarck/es/open_es.h"
+
+#include "lamarck/core/device_array.h"
+#include "lamarck/core/error.h"
+#include "lamarck/es/kernels.h"
+#include "state_io.h"
+
+namespace lamarck::es {
+namespace {
+
+class OpenEs final : public Strategy {
+ public:
+  explicit OpenEs(const Settings& s) : Strategy("open_es", s, Shaping::centered_rank) {
+    if (settings_.pop_size == 0) settings_.pop_size = 64;
+    if (settings_.pop_size % 2 != 0 || settings_.pop_size < 2)
+      throw InvalidArgument("open_es needs an even population (antithetic pairs), got " +
+                            std::to_string(settings_.pop_size));
+    OptionReader opts(settings_.options, name_);
+    params_.sigma_decay = opts.get("sigma_decay", params_.sigma_decay);
+    params_.sigma_limit = opts.get("sigma_limit", params_.sigma_limit);
+    params_.opt = OptimizerParams::read(opts, params_.opt);
+    opts.finish();
+    state_.mean = initial_mean();
+    state_.sigma = settings_.sigma_init;
+    state_.opt = optimizer_init(params_.opt, dim());
+  }
+
+  std::vector<float> mean() const override { return state_.mean; }
+  double step_size() const override { return state_.sigma; }
+
+ protected:
+  void sample(float* population) const override {
+    const int64_t D = dim(), half = pop_size() / 2, blocks = (D + 3) / 4;
+    const Exec& exec = settings_.exec;
+    if (exec.device == Device::cpu) {
+      parallel_for(exec, half * blocks,
+                   SampleGaussian{generation_key(book_.generation), state_.mean.data(), nullptr,
+                                  float(state_.sigma), population, D, blocks, true});
+      return;
+    }
+#if defined(LAMARCK_WITH_CUDA)
+    DeviceArray<float> mean_dev(state_.mean, exec.device);
+    cuda::sample_gaussian(SampleGaussian{generation_key(book_.generation), mean_dev.data(), nullptr,
+                                         float(state_.sigma), population, D, blocks, true},
+                          half * blocks);
+    synchronize(exec);
+#else
+    require_device(exec);
+#endif
+  }
+
+  void update(const float* population, const Ranked& r) override {
+    const int64_t D = dim(), P = pop_size();
+    // g = sum_i u_i (x_i - mean) / (P sigma^2)  (= sum_i u_i eps_i / (P sigma))
+    std::vector<float> w(static_cast<size_t>(P));
+    const double scale = 1.0 / (double(P) * state_.sigma * state_.sigma);
+    for (int64_t i = 0; i < P; ++i) w[size_t(i)] = float(double(r.utility[size_t(i)]) * scale);
+    std::vector<float> g(static_cast<size_t>(D));
+    const Exec& exec = settings_.exec;
+    if (exec.device == Device::cpu) {
+      const int64_t blocks = (D + WeightedDeviationBlocked::kCols - 1) / WeightedDeviationBlocked::kCols;
+      parallel_for(exec, blocks, WeightedDeviationBlocked{population, w.data(), state_.mean.data(), g.data(), P, D});
+    } else {
+#if defined(LAMARCK_WITH_CUDA)
+      DeviceArray<float> w_dev(w, exec.device), mean_dev(state_.mean, exec.device), g_dev(D, exec.device);
+      cuda::weighted_deviation(WeightedDeviation{population, w_dev.data(), mean_dev.data(), g_dev.data(), P, D});
+      g_dev.copy_to_host(g.data(), D);
+#else
+      require_device(exec);
+#endif
+    }
+    optimizer_step(params_.opt, state_.opt, state_.mean, g);
+    state_.sigma = std::max(params_.sigma_limit, state_.sigma * params_.sigma_decay);
+  }
+
+  void save_state(std::string& out) const override { out = detail::to_bytes(state_); }
+  void load_state(const std::string& in) override { detail::from_bytes(in, state_); }
+
+ private:
+  OpenEsParams params_;
+  OpenEsState state_;
+};
+
+}  // namespace
+
+std::unique_ptr<Strategy> make_open_es(const Settings& settings) { return std::make_unique<OpenEs>(settings); }
+
+}  // namespace lamarck::es

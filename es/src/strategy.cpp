@@ -1,0 +1,210 @@
+// Shared ask/tell bookkeeping (written once for every strategy), fitness shaping and the batch of
+// independent instances. See strategy.h.
+#include "lamarck/es/strategy.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cereal/archives/portable_binary.hpp>
+#include <cereal/types/map.hpp>
+#include <cereal/types/string.hpp>
+#include <cereal/types/vector.hpp>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <sstream>
+
+#include "lamarck/core/device_array.h"
+#include "lamarck/core/error.h"
+#include "lamarck/es/registry.h"
+#include "lamarck/es/shaping.h"
+
+namespace lamarck::es {
+
+const char* direction_name(Direction d) { return d == Direction::minimize ? "min" : "max"; }
+
+Direction parse_direction(const std::string& name) {
+  if (name == "min" || name == "minimize") return Direction::minimize;
+  if (name == "max" || name == "maximize") return Direction::maximize;
+  throw_unknown_choice("direction", name, {"min", "max"});
+}
+
+const char* shaping_name(Shaping s) {
+  switch (s) {
+    case Shaping::identity: return "identity";
+    case Shaping::z_score: return "z_score";
+    case Shaping::centered_rank: return "centered_rank";
+    case Shaping::rank_weights: return "rank_weights";
+  }
+  return "?";
+}
+
+Shaping parse_shaping(const std::string& name) {
+  if (name == "identity") return Shaping::identity;
+  if (name == "z_score") return Shaping::z_score;
+  if (name == "centered_rank") return Shaping::centered_rank;
+  if (name == "rank_weights") return Shaping::rank_weights;
+  throw_unknown_choice("fitness shaping", name, {"identity", "z_score", "centered_rank", "rank_weights"});
+}
+
+Strategy::Strategy(std::string name, Settings settings, Shaping default_shaping)
+    : name_(std::move(name)), settings_(std::move(settings)), shaping_(default_shaping) {
+  if (settings_.dim <= 0)
+    throw InvalidArgument("dimension must be positive, got " + std::to_string(settings_.dim));
+  if (settings_.pop_size < 0)
+    throw InvalidArgument("population size must be positive, got " + std::to_string(settings_.pop_size));
+  if (!(settings_.sigma_init > 0.0) || !std::isfinite(settings_.sigma_init))
+    throw InvalidArgument("sigma_init must be positive and finite, got " + std::to_string(settings_.sigma_init));
+  if (settings_.weight_decay < 0.0)
+    throw InvalidArgument("weight_decay must be >= 0, got " + std::to_string(settings_.weight_decay));
+  if (!settings_.mean_init.empty() && int64_t(settings_.mean_init.size()) != settings_.dim)
+    throw InvalidArgument("mean_init has " + std::to_string(settings_.mean_init.size()) +
+                          " values but the dimension is " + std::to_string(settings_.dim));
+  if (!settings_.shaping.empty()) shaping_ = parse_shaping(settings_.shaping);
+  if (settings_.weight_decay > 0.0 && settings_.exec.device != Device::cpu)
+    throw InvalidArgument("weight_decay needs the population on the host; use --device cpu or weight_decay 0");
+}
+
+std::vector<float> Strategy::initial_mean() const {
+  if (settings_.mean_init.empty()) return std::vector<float>(size_t(settings_.dim), 0.0f);
+  return settings_.mean_init;
+}
+
+std::vector<float> Strategy::rank_weights(int64_t pop) const { return recombination_weights(pop); }
+
+void Strategy::ask(float* population) const { sample(population); }
+
+std::vector<float> Strategy::ask() const {
+  LMK_ASSERT(settings_.exec.device == Device::cpu, "host ask() on a CUDA strategy");
+  std::vector<float> x(static_cast<size_t>(pop_size() * dim()));
+  sample(x.data());
+  return x;
+}
+
+TellInfo Strategy::tell(const float* population, const float* fitness) {
+  const int64_t P = pop_size(), D = dim();
+  const bool host = settings_.exec.device == Device::cpu;
+  Ranked r;
+  r.loss.resize(size_t(P));
+  TellInfo info;
+  double sum = 0.0;
+  int64_t finite = 0, gen_best = -1;
+  // direction, NaN/Inf -> +inf loss (ranks last, counted), weight decay
+  for (int64_t i = 0; i < P; ++i) {
+    const double f = double(fitness[i]);
+    if (!std::isfinite(f)) {
+      r.loss[size_t(i)] = std::numeric_limits<double>::infinity();
+      ++info.nonfinite;
+      continue;
+    }
+    sum += f;
+    ++finite;
+    double loss = settings_.direction == Direction::minimize ? f : -f;
+    if (settings_.weight_decay > 0.0) {
+      double sq = 0.0;
+      for (int64_t j = 0; j < D; ++j) sq += double(population[i * D + j]) * population[i * D + j];
+      loss += settings_.weight_decay * sq;
+    }
+    r.loss[size_t(i)] = loss;
+    const bool better = gen_best < 0 || (settings_.direction == Direction::minimize ? f < fitness[gen_best]
+                                                                                     : f > fitness[gen_best]);
+    if (better) gen_best = i;
+  }
+  info.gen_mean = finite > 0 ? sum / double(finite) : std::nan("");
+  info.gen_best = gen_best >= 0 ? double(fitness[gen_best]) : std::nan("");
+  // best so far (raw fitness in the user's direction)
+  if (gen_best >= 0) {
+    const double f = double(fitness[gen_best]);
+    const bool better = !book_.has_best ||
+                        (settings_.direction == Direction::minimize ? f < book_.best_fitness : f > book_.best_fitness);
+    if (better) {
+      book_.has_best = true;
+      book_.best_fitness = f;
+      book_.best_x.resize(size_t(D));
+      memory::copy(book_.best_x.data(), Device::cpu, population + gen_best * D,
+                   host ? Device::cpu : settings_.exec.device, sizeof(float) * size_t(D));
+    }
+  }
+  // ranks and shaped utilities
+  r.order = rank_order(r.loss);
+  r.rank.resize(size_t(P));
+  for (int64_t k = 0; k < P; ++k) r.rank[size_t(r.order[size_t(k)])] = k;
+  r.utility = shape_fitness(shaping_, r.loss, r.rank, shaping_ == Shaping::rank_weights ? rank_weights(P)
+                                                                                         : std::vector<float>{});
+  update(population, r);
+  book_.generation += 1;
+  book_.evaluations += P;
+  book_.nonfinite += info.nonfinite;
+  return info;
+}
+
+std::string Strategy::state_bytes() const {
+  std::ostringstream out;
+  std::string own;
+  save_state(own);
+  {
+    cereal::PortableBinaryOutputArchive ar(out);
+    Settings s = settings_;
+    ar(name_, s, book_, own);
+  }
+  return out.str();
+}
+
+void Strategy::restore_bytes(const std::string& bytes) {
+  std::istringstream in(bytes);
+  std::string name, own;
+  Settings s;
+  Bookkeeping b;
+  {
+    cereal::PortableBinaryInputArchive ar(in);
+    ar(name, s, b, own);
+  }
+  if (name != name_) throw FileError("checkpoint holds a '" + name + "' state, not '" + name_ + "'");
+  if (s.dim != settings_.dim)
+    throw FileError("checkpoint dimension " + std::to_string(s.dim) + " differs from " + std::to_string(settings_.dim));
+  book_ = b;
+  load_state(own);
+}
+
+// ---- options ------------------------------------------------------------------------------------------
+
+double OptionReader::get(const std::string& key, double fallback) {
+  known_.push_back(key);
+  const auto it = options_.find(key);
+  return it == options_.end() ? fallback : it->second;
+}
+
+void OptionReader::finish() const {
+  for (const auto& [key, value] : options_) {
+    (void)value;
+    if (std::find(known_.begin(), known_.end(), key) == known_.end())
+      throw InvalidArgument(strategy_ + ": " + unknown_choice_message("option", key, known_));
+  }
+}
+
+// ---- batch --------------------------------------------------------------------------------------------
+
+StrategyBatch::StrategyBatch(const std::string& strategy, const Settings& settings, int64_t instances) {
+  if (instances <= 0) throw InvalidArgument("instances must be positive, got " + std::to_string(instances));
+  threads_ = cpu_threads(settings.exec);
+  for (int64_t n = 0; n < instances; ++n) {
+    Settings s = settings;
+    s.seed = fold_in(key_from_seed(settings.seed), uint64_t(n)).w[0] | (uint64_t(n) << 32);
+    s.exec.threads = 1;  // parallel over instances, each instance on one thread
+    members_.push_back(make_strategy(strategy, s));
+  }
+}
+
+void StrategyBatch::ask(float* population) const {
+  const int64_t N = instances(), stride = pop_size() * dim();
+#pragma omp parallel for schedule(static) num_threads(threads_) if (threads_ > 1 && N > 1)
+  for (int64_t n = 0; n < N; ++n) members_[size_t(n)]->ask(population + n * stride);
+}
+
+void StrategyBatch::tell(const float* population, const float* fitness) {
+  const int64_t N = instances(), P = pop_size(), stride = P * dim();
+#pragma omp parallel for schedule(static) num_threads(threads_) if (threads_ > 1 && N > 1)
+  for (int64_t n = 0; n < N; ++n) members_[size_t(n)]->tell(population + n * stride, fitness + n * P);
+}
+
+}  // namespace lamarck::es

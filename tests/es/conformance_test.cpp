@@ -1,0 +1,196 @@
+// Conformance suite over every registered strategy: shapes, determinism (seed, thread count), resume
+// equality (bytes and checkpoint file), NaN/Inf fitness, both directions, and progress on a 10-d sphere.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <limits>
+
+#include "es_test_util.h"
+#include "lamarck/core/error.h"
+
+namespace lamarck::es {
+namespace {
+
+// Settings under which each strategy is expected to cut a 10-d sphere from f = 90 by >= 100x within
+// `generations`; the defaults otherwise.
+struct Recipe {
+  double sigma;
+  std::map<std::string, double> options;
+  int generations;
+};
+
+Recipe recipe(const std::string& name) {
+  if (name == "open_es") return {0.5, {{"lr", 0.1}, {"sigma_decay", 0.98}, {"lr_decay", 0.98}}, 300};
+  if (name == "pgpe") return {0.5, {{"lr", 0.3}, {"max_speed", 0.6}, {"lr_decay", 0.98}}, 300};
+  if (name == "ars") return {0.3, {{"lr", 0.3}, {"sigma_decay", 0.98}, {"lr_decay", 0.98}}, 300};
+  if (name == "simple_ga") return {0.5, {{"sigma_decay", 0.97}}, 300};
+  if (name == "deep_ga") return {3.0, {{"sigma", 0.3}}, 300};
+  return {1.0, {}, 300};
+}
+
+Settings base_settings(const std::string& name, uint64_t seed = 3) {
+  Settings s = testing::settings_for(10, seed, 3.0, recipe(name).sigma);
+  s.options = recipe(name).options;
+  return s;
+}
+
+// Runs `gens` generations on the sphere; returns the populations of every generation, concatenated.
+std::vector<float> run(Strategy& es, int gens) {
+  const Problem sphere("sphere", es.dim());
+  std::vector<float> all, x, f;
+  for (int g = 0; g < gens; ++g) {
+    x.resize(size_t(es.pop_size() * es.dim()));
+    f.resize(size_t(es.pop_size()));
+    es.ask(x.data());
+    sphere.evaluate(Exec{}, x.data(), es.pop_size(), f.data());
+    es.tell(x.data(), f.data());
+    all.insert(all.end(), x.begin(), x.end());
+  }
+  return all;
+}
+
+class Conformance : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Conformance, AskShapesAndPurity) {
+  auto es = make_strategy(GetParam(), base_settings(GetParam()));
+  ASSERT_GT(es->pop_size(), 0);
+  EXPECT_EQ(es->dim(), 10);
+  const std::vector<float> a = es->ask(), b = es->ask();
+  ASSERT_EQ(int64_t(a.size()), es->pop_size() * es->dim());
+  EXPECT_EQ(a, b) << "ask is a pure function of the state";
+  for (float v : a) EXPECT_TRUE(std::isfinite(v));
+  EXPECT_EQ(int64_t(es->mean().size()), es->dim());
+}
+
+TEST_P(Conformance, SameSeedSameTrajectoryOnAnyThreadCount) {
+  Settings s1 = base_settings(GetParam()), s2 = s1;
+  s1.exec.threads = 1;
+  s2.exec.threads = 2;
+  auto a = make_strategy(GetParam(), s1), b = make_strategy(GetParam(), s2);
+  EXPECT_EQ(run(*a, 12), run(*b, 12));
+  EXPECT_EQ(a->mean(), b->mean());
+  Settings s3 = base_settings(GetParam(), 4);
+  auto c = make_strategy(GetParam(), s3);
+  EXPECT_NE(run(*c, 2), run(*make_strategy(GetParam(), s1), 2)) << "another seed, other candidates";
+}
+
+TEST_P(Conformance, ResumeIsBitIdentical) {
+  auto whole = make_strategy(GetParam(), base_settings(GetParam()));
+  auto first = make_strategy(GetParam(), base_settings(GetParam()));
+  const std::vector<float> head = run(*whole, 7);
+  EXPECT_EQ(run(*first, 7), head);
+  // through bytes
+  auto resumed = make_strategy(GetParam(), base_settings(GetParam()));
+  resumed->restore_bytes(first->state_bytes());
+  // through a checkpoint file
+  const std::string path = (std::filesystem::temp_directory_path() / ("lamarck_es_" + GetParam() + ".ckpt")).string();
+  save_checkpoint(path, *first);
+  auto from_file = load_checkpoint(path);
+  std::filesystem::remove(path);
+  const std::vector<float> tail = run(*whole, 9);
+  EXPECT_EQ(run(*resumed, 9), tail);
+  EXPECT_EQ(run(*from_file, 9), tail);
+  EXPECT_EQ(resumed->mean(), whole->mean());
+  EXPECT_EQ(from_file->book().evaluations, whole->book().evaluations);
+  EXPECT_EQ(from_file->book().best_fitness, whole->book().best_fitness);
+}
+
+TEST_P(Conformance, NonFiniteFitnessRanksLastAndIsCounted) {
+  auto es = make_strategy(GetParam(), base_settings(GetParam()));
+  const Problem sphere("sphere", 10);
+  int64_t bad = 0;
+  for (int g = 0; g < 10; ++g) {
+    std::vector<float> x = es->ask(), f(size_t(es->pop_size()));
+    sphere.evaluate(Exec{}, x.data(), es->pop_size(), f.data());
+    for (size_t i = 0; i < f.size(); i += 3) {
+      f[i] = (i % 2) ? std::numeric_limits<float>::infinity() : std::nanf("");
+      ++bad;
+    }
+    const TellInfo info = es->tell(x.data(), f.data());
+    EXPECT_GT(info.nonfinite, 0);
+  }
+  EXPECT_EQ(es->book().nonfinite, bad);
+  EXPECT_TRUE(std::isfinite(es->book().best_fitness));
+  for (float v : es->mean()) EXPECT_TRUE(std::isfinite(v));
+  // all fitness values NaN: nothing breaks
+  std::vector<float> x = es->ask(), f(size_t(es->pop_size()), std::nanf(""));
+  es->tell(x.data(), f.data());
+  for (float v : es->mean()) EXPECT_TRUE(std::isfinite(v));
+}
+
+TEST_P(Conformance, ImprovesSphereByOrdersOfMagnitude) {
+  auto es = make_strategy(GetParam(), base_settings(GetParam()));
+  const Problem sphere("sphere", 10);
+  const double f0 = 90.0;  // x0 = 3 * ones
+  run(*es, recipe(GetParam()).generations);
+  std::printf("%s: best %.3g after %lld evaluations\n", GetParam().c_str(), es->book().best_fitness,
+              (long long)es->book().evaluations);
+  EXPECT_LT(es->book().best_fitness, 1e-2 * f0);
+  EXPECT_LT(sphere(es->mean().data()), 1e-1 * f0) << "the search centre moved too";
+}
+
+TEST_P(Conformance, MaximizeIsMinimizeOfTheNegation) {
+  Settings smin = base_settings(GetParam()), smax = smin;
+  smax.direction = Direction::maximize;
+  auto a = make_strategy(GetParam(), smin), b = make_strategy(GetParam(), smax);
+  const Problem sphere("sphere", 10);
+  for (int g = 0; g < 8; ++g) {
+    std::vector<float> x = a->ask(), y = b->ask(), f(size_t(a->pop_size()));
+    ASSERT_EQ(x, y);
+    sphere.evaluate(Exec{}, x.data(), a->pop_size(), f.data());
+    a->tell(x.data(), f.data());
+    for (float& v : f) v = -v;
+    b->tell(y.data(), f.data());
+  }
+  EXPECT_EQ(a->mean(), b->mean());
+  EXPECT_EQ(a->book().best_fitness, -b->book().best_fitness);
+}
+
+TEST_P(Conformance, BadSettingsAreRejected) {
+  Settings s = base_settings(GetParam());
+  s.options["no_such_option"] = 1.0;
+  EXPECT_THROW(make_strategy(GetParam(), s), InvalidArgument);
+  s = base_settings(GetParam());
+  s.dim = 0;
+  s.mean_init.clear();
+  EXPECT_THROW(make_strategy(GetParam(), s), InvalidArgument);
+  s = base_settings(GetParam());
+  s.mean_init.resize(3);
+  EXPECT_THROW(make_strategy(GetParam(), s), InvalidArgument);
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryStrategy, Conformance, ::testing::ValuesIn(strategy_names()),
+                         [](const auto& info) { return info.param; });
+
+TEST(Registry, UnknownNameSuggestsTheNearest) {
+  try {
+    make_strategy("cma-es", testing::settings_for(4, 1, 0, 1));
+    FAIL() << "no exception";
+  } catch (const InvalidArgument& e) {
+    EXPECT_NE(std::string(e.what()).find("cma_es"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Batch, InstancesMatchIndependentRuns) {
+  Settings s = base_settings("open_es");
+  StrategyBatch batch("open_es", s, 3);
+  const int64_t P = batch.pop_size(), D = batch.dim();
+  std::vector<float> x(size_t(3 * P * D)), f(size_t(3 * P));
+  const Problem sphere("sphere", D);
+  for (int g = 0; g < 5; ++g) {
+    batch.ask(x.data());
+    sphere.evaluate(Exec{}, x.data(), 3 * P, f.data());
+    batch.tell(x.data(), f.data());
+  }
+  // instance 1 alone, with the seed the batch gave it
+  Settings s1 = batch.member(1).settings();
+  auto alone = make_strategy("open_es", s1);
+  run(*alone, 5);
+  EXPECT_EQ(alone->mean(), batch.member(1).mean());
+  EXPECT_NE(batch.member(0).mean(), batch.member(1).mean());
+}
+
+}  // namespace
+}  // namespace lamarck::es
