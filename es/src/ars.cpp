@@ -37,7 +37,7 @@ class Ars final : public Strategy {
  protected:
   void sample(float* population) const override {
     const int64_t D = dim(), half = pop_size() / 2, blocks = (D + 3) / 4;
-    parallel_for(settings_.exec, half * blocks,
+    parallel_for(exec_for(pop_size() * dim()), half * blocks,
                  SampleGaussian{generation_key(book_.generation), mean_.data(), nullptr, float(sigma_), population, D,
                                 blocks, true});
   }

@@ -24,7 +24,7 @@ void replay_genome(const Genome& genome, const std::vector<float>& mean_init, do
 
 namespace {
 
-class DeepGa final : public Strategy {
+class DeepGa final : public Strategy, public GenomeSource {
  public:
   explicit DeepGa(const Settings& s) : Strategy("deep_ga", s, Shaping::identity) {
     if (settings_.pop_size == 0) settings_.pop_size = 100;
@@ -55,8 +55,9 @@ class DeepGa final : public Strategy {
     const double mean_keys = parents_.empty() ? 1.0 : keys / double(parents_.size());
     return {{"compression_ratio", double(dim()) * 4.0 / (mean_keys * 8.0)}, {"genome_keys", mean_keys}};
   }
-  // The genomes of this generation's candidates (P), in row order.
-  std::vector<Genome> population_genomes() const {
+  double init_scale() const override { return init_scale_; }
+  double mutation_sigma() const override { return sigma_; }
+  std::vector<Genome> population_genomes() const override {
     std::vector<Genome> out(static_cast<size_t>(pop_size()));
     for (int64_t i = 0; i < pop_size(); ++i) out[size_t(i)] = genome_of(i);
     return out;
@@ -65,7 +66,7 @@ class DeepGa final : public Strategy {
  protected:
   void sample(float* population) const override {
     const int64_t D = dim();
-    parallel_for(settings_.exec, pop_size(), [&](int64_t i) {
+    parallel_for(exec_for(pop_size() * dim()), pop_size(), [&](int64_t i) {
       float* row = population + i * D;
       const int64_t parent = parent_of(i);
       if (parents_.empty()) {  // generation 0: fresh genomes

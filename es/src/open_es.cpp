@@ -34,7 +34,7 @@ class OpenEs final : public Strategy {
     const int64_t D = dim(), half = pop_size() / 2, blocks = (D + 3) / 4;
     const Exec& exec = settings_.exec;
     if (exec.device == Device::cpu) {
-      parallel_for(exec, half * blocks,
+      parallel_for(exec_for(pop_size() * D), half * blocks,
                    SampleGaussian{generation_key(book_.generation), state_.mean.data(), nullptr,
                                   float(state_.sigma), population, D, blocks, true});
       return;
@@ -60,7 +60,7 @@ class OpenEs final : public Strategy {
     const Exec& exec = settings_.exec;
     if (exec.device == Device::cpu) {
       const int64_t blocks = (D + WeightedDeviationBlocked::kCols - 1) / WeightedDeviationBlocked::kCols;
-      parallel_for(exec, blocks, WeightedDeviationBlocked{population, w.data(), state_.mean.data(), g.data(), P, D});
+      parallel_for(exec_for(P * D), blocks, WeightedDeviationBlocked{population, w.data(), state_.mean.data(), g.data(), P, D});
     } else {
 #if defined(LAMARCK_WITH_CUDA)
       DeviceArray<float> w_dev(w, exec.device), mean_dev(state_.mean, exec.device), g_dev(D, exec.device);

@@ -38,7 +38,7 @@ class SepCmaEs final : public Strategy {
 
   void sample(float* population) const override {
     const int64_t D = dim();
-    parallel_for(settings_.exec, pop_size(), [&](int64_t k) {
+    parallel_for(exec_for(pop_size() * dim()), pop_size(), [&](int64_t k) {
       const Key key = row_key(generation_key(book_.generation), k);
       for (int64_t j = 0; j < D; ++j)
         population[k * D + j] =

@@ -39,7 +39,7 @@ class SimpleGa final : public Strategy {
  protected:
   void sample(float* population) const override {
     const int64_t D = dim();
-    parallel_for(settings_.exec, pop_size(), [&](int64_t i) {
+    parallel_for(exec_for(pop_size() * dim()), pop_size(), [&](int64_t i) {
       const Key key = row_key(generation_key(book_.generation), i);
       Philox pick(fold_in(key, 0x70617265));  // "pare": parent choice and crossover mask
       const float* a = elites_.data() + int64_t(pick.below(uint32_t(n_elite_))) * D;

@@ -36,7 +36,7 @@ class Snes final : public Strategy {
 
   void sample(float* population) const override {
     const int64_t D = dim();
-    parallel_for(settings_.exec, pop_size(), [&](int64_t k) {
+    parallel_for(exec_for(pop_size() * dim()), pop_size(), [&](int64_t k) {
       float* row = population + k * D;
       normal_row(row_key(generation_key(book_.generation), k), row, D);
       for (int64_t j = 0; j < D; ++j) row[j] = mean_[size_t(j)] + sigma_[size_t(j)] * row[j];

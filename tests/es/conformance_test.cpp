@@ -76,6 +76,18 @@ TEST_P(Conformance, SameSeedSameTrajectoryOnAnyThreadCount) {
   EXPECT_NE(run(*c, 2), run(*make_strategy(GetParam(), s1), 2)) << "another seed, other candidates";
 }
 
+// Large enough that the CPU kernels really run on two threads (small problems stay on one).
+TEST_P(Conformance, OneAndTwoThreadsAgreeAtLargeDimension) {
+  if (GetParam().find("cma_es") != std::string::npos && GetParam() != "sep_cma_es")
+    GTEST_SKIP() << "full CMA-ES is d x d and single-threaded";
+  Settings s1 = testing::settings_for(20000, 5, 0.5, 0.1, 16), s2 = s1;
+  s1.exec.threads = 1;
+  s2.exec.threads = 2;
+  auto a = make_strategy(GetParam(), s1), b = make_strategy(GetParam(), s2);
+  EXPECT_EQ(run(*a, 3), run(*b, 3));
+  EXPECT_EQ(a->mean(), b->mean());
+}
+
 TEST_P(Conformance, ResumeIsBitIdentical) {
   auto whole = make_strategy(GetParam(), base_settings(GetParam()));
   auto first = make_strategy(GetParam(), base_settings(GetParam()));

@@ -30,6 +30,16 @@ void replay_genome(const Genome& genome, const std::vector<float>& mean_init, do
 inline uint64_t pack_key(Key k) { return uint64_t(k.w[0]) | (uint64_t(k.w[1]) << 32); }
 inline Key unpack_key(uint64_t v) { return Key{{uint32_t(v), uint32_t(v >> 32)}}; }
 
+// The view of a Deep GA's genomes (dynamic_cast a Strategy made by make_deep_ga to it).
+class GenomeSource {
+ public:
+  virtual ~GenomeSource() = default;
+  // The genomes of the candidates the next ask returns (P), in row order.
+  virtual std::vector<Genome> population_genomes() const = 0;
+  virtual double init_scale() const = 0;
+  virtual double mutation_sigma() const = 0;
+};
+
 std::unique_ptr<Strategy> make_deep_ga(const Settings& settings);
 
 }  // namespace lamarck::es

@@ -137,6 +137,13 @@ class Strategy {
   virtual std::vector<float> rank_weights(int64_t pop) const;
   virtual void save_state(std::string& out) const = 0;
   virtual void load_state(const std::string& in) = 0;
+  // settings.exec, narrowed to one CPU thread when `work` (elements touched) is too small to pay for
+  // waking a thread team. Results never depend on it (every kernel is thread-count invariant).
+  Exec exec_for(int64_t work) const {
+    Exec e = settings_.exec;
+    if (e.device == Device::cpu && work < (int64_t(1) << 16)) e.threads = 1;
+    return e;
+  }
   // The initial mean (settings.mean_init or zeros), validated.
   std::vector<float> initial_mean() const;
 
