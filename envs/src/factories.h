@@ -15,7 +15,9 @@ namespace lamarck::envs::detail {
 struct EnvEntry {
   std::string name;
   std::string description;
-  std::function<std::unique_ptr<BatchEnv>(int64_t num_envs, const Exec& exec, const std::string& params_json)> make;
+  std::function<std::unique_ptr<BatchEnv>(int64_t num_envs, const Exec& exec, const std::string& params_json,
+                                          bool reference_path)>
+      make;
   std::function<std::string(const std::string& params_json)> params;  // resolved Params as JSON
 };
 
@@ -31,10 +33,12 @@ EnvEntry make_entry(const std::string& name, const std::string& description,
   EnvEntry e;
   e.name = name;
   e.description = description;
-  e.make = [name, defaults](int64_t n, const Exec& exec, const std::string& json) -> std::unique_ptr<BatchEnv> {
+  e.make = [name, defaults](int64_t n, const Exec& exec, const std::string& json,
+                            bool reference_path) -> std::unique_ptr<BatchEnv> {
     const Params p = params_from_json<Params>(json, name, defaults);
     auto env = std::make_unique<Batched<Env>>(n, exec, p);
     env->set_name(name);
+    env->set_reference_path(reference_path);
     return env;
   };
   e.params = [name, defaults](const std::string& json) {

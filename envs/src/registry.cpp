@@ -26,7 +26,12 @@ const detail::EnvEntry& find(const std::string& name) {
 
 std::unique_ptr<BatchEnv> make_env(const std::string& name, int64_t num_envs, const Exec& exec,
                                    const std::string& params_json) {
-  return find(name).make(num_envs, exec, params_json);
+  return find(name).make(num_envs, exec, params_json, false);
+}
+
+std::unique_ptr<BatchEnv> make_reference_env(const std::string& name, int64_t num_envs, const Exec& exec,
+                                             const std::string& params_json) {
+  return find(name).make(num_envs, exec, params_json, true);
 }
 
 std::vector<std::string> env_names() {

@@ -19,13 +19,20 @@ class EveryEnv : public ::testing::TestWithParam<std::string> {};
 TEST_P(EveryEnv, SameSeedSameTrajectoryForOneAndTwoThreads) {
   // a short cap so every env ends episodes (and auto-resets) within the rollout
   const std::string cap = R"({"max_episode_steps": 100})";
-  auto one = make_env(GetParam(), 300, Exec{Device::cpu, 1}, cap);
-  auto two = make_env(GetParam(), 300, Exec{Device::cpu, 2}, cap);
+  auto one = make_env(GetParam(), 520, Exec{Device::cpu, 1}, cap);
+  auto two = make_env(GetParam(), 520, Exec{Device::cpu, 2}, cap);
   int64_t episodes = 0;
-  const uint64_t h1 = rollout_hash(*one, 7, 400, &episodes);
-  EXPECT_EQ(h1, rollout_hash(*two, 7, 400));
+  const uint64_t h1 = rollout_hash(*one, 7, 150, &episodes);
+  EXPECT_EQ(h1, rollout_hash(*two, 7, 150));
   EXPECT_GT(episodes, 0) << "the rollout should end some episodes";
-  EXPECT_NE(h1, rollout_hash(*one, 8, 400)) << "another seed should give another trajectory";
+  EXPECT_NE(h1, rollout_hash(*one, 8, 150)) << "another seed should give another trajectory";
+}
+
+TEST_P(EveryEnv, FastPathMatchesThePlainKernelBitwise) {
+  const std::string cap = R"({"max_episode_steps": 100})";
+  auto fast = make_env(GetParam(), 520, Exec{Device::cpu, 2}, cap);
+  auto plain = make_reference_env(GetParam(), 520, Exec{Device::cpu, 2}, cap);
+  EXPECT_EQ(rollout_hash(*fast, 12, 150), rollout_hash(*plain, 12, 150));
 }
 
 TEST_P(EveryEnv, ObservationsFitTheSpec) {
@@ -56,13 +63,6 @@ INSTANTIATE_TEST_SUITE_P(Registry, EveryEnv, ::testing::ValuesIn(env_names()),
                              if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
                            return s;
                          });
-
-TEST(Batched, FastPathMatchesPlainPathBitwise) {
-  Batched<CartPole> fast(1500, Exec{Device::cpu, 2});
-  Batched<CartPole> plain(1500, Exec{Device::cpu, 2});
-  plain.set_reference_path(true);
-  EXPECT_EQ(rollout_hash(fast, 11, 600), rollout_hash(plain, 11, 600));
-}
 
 TEST(Batched, PerEnvParamsApplyPerInstance) {
   Batched<CartPole> env(2, Exec{Device::cpu, 1});

@@ -22,6 +22,11 @@ namespace lamarck::envs {
 std::unique_ptr<BatchEnv> make_env(const std::string& name, int64_t num_envs, const Exec& exec = {},
                                    const std::string& params_json = "");
 
+// The same env stepped by the plain per-instance kernel instead of the CPU fast path (tests, and the
+// comparison loop of `lamarck envs bench`); identical results.
+std::unique_ptr<BatchEnv> make_reference_env(const std::string& name, int64_t num_envs, const Exec& exec = {},
+                                             const std::string& params_json = "");
+
 std::vector<std::string> env_names();
 
 // One line about the env (family, reference), for `lamarck envs list`.
