@@ -11,6 +11,9 @@
 #include "lamarck/core/progress.h"
 #include "lamarck/core/serialize.h"
 #include "lamarck/rl/trainer.h"
+#if defined(LAMARCK_OBJECTIVES_HAS_RL)
+#include "lamarck/learned_objectives/rl_rules.h"
+#endif
 
 namespace lamarck::cli {
 
@@ -27,6 +30,7 @@ double t_quantile_975(int64_t df) {
 
 struct TrainOptions {
   std::string env, algo, config, out;
+  std::string objective;  // a discovered-objective file (or a built-in rule name) as the update rule
   int64_t seeds = 1;
   int64_t total_steps = 0;
   uint64_t seed = 0;
@@ -44,7 +48,16 @@ void run_train(const TrainOptions& o, const GlobalOptions& global) {
   cfg.validate();
 
   const Exec exec = global.exec();
-  rl::Trainer trainer(cfg, o.seeds, exec);
+  std::shared_ptr<const rl::UpdateRule> rule;
+  if (!o.objective.empty()) {
+#if defined(LAMARCK_OBJECTIVES_HAS_RL)
+    rule = objectives::load_update_rule(o.objective);
+    cfg.rule = rule->name();
+#else
+    throw InvalidArgument("--objective needs the learned_objectives layer, which this build does not have");
+#endif
+  }
+  rl::Trainer trainer(cfg, o.seeds, exec, {}, rule);
   const int64_t updates = trainer.max_updates();
   log_info("train %s %s: %lld seeds x %lld updates x %lld steps", cfg.env.c_str(), cfg.algo.c_str(),
            (long long)o.seeds, (long long)updates, (long long)(cfg.num_envs * cfg.num_steps));
@@ -129,6 +142,8 @@ void add_rl_command(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--total-steps", opts->total_steps, "Env steps per seed; overrides the config's");
   cmd->add_option("--config", opts->config, "JSON run config (experiments/configs/*.json)");
   cmd->add_option("--out", opts->out, "Directory for curves.csv, config.json, summary.json");
+  cmd->add_option("--objective", opts->objective,
+                  "Train with a discovered objective (file from lamarck meta-train) or ppo_clip/dpo/lpo/ta_lpo");
   cmd->add_option("--seed", opts->seed, "Base seed; overrides the config's")->each([opts](const std::string&) {
     opts->seed_set = true;
   });

@@ -21,5 +21,8 @@ void add_rl_command(CLI::App& app, const GlobalOptions& global);
 #ifdef LAMARCK_CLI_HAS_LEARNED_OBJECTIVES
 void add_learned_objectives_command(CLI::App& app, const GlobalOptions& global);
 #endif
+#ifdef LAMARCK_CLI_HAS_META
+void add_meta_command(CLI::App& app, const GlobalOptions& global);
+#endif
 
 }  // namespace lamarck::cli

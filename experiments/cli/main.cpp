@@ -37,6 +37,9 @@ int main(int argc, char** argv) {
 #ifdef LAMARCK_CLI_HAS_LEARNED_OBJECTIVES
   cli::add_learned_objectives_command(app, global);
 #endif
+#ifdef LAMARCK_CLI_HAS_META
+  cli::add_meta_command(app, global);
+#endif
 
   try {
     app.parse(argc, argv);

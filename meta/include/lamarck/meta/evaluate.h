@@ -1,0 +1,56 @@
+// Evaluation of update rules: train `seeds` fresh agents per env and horizon with a rule and report
+// the final returns -- mean and 95% interval over seeds (Student t), raw and normalised by a baseline
+// table. Used for the held-out evaluation of meta-training and by `lamarck evaluate`.
+#pragma once
+
+#include <cereal/cereal.hpp>
+#include <cereal/types/string.hpp>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lamarck/core/backend.h"
+#include "lamarck/learned_objectives/rule_batch.h"
+#include "lamarck/meta/config.h"
+
+namespace lamarck::meta {
+
+struct EvalRow {
+  std::string objective;        // a label: "mean", "ppo_clip", a file name...
+  std::string env;
+  int64_t timesteps = 0;        // env steps per agent
+  int64_t seeds = 0;            // agents
+  int64_t diverged = 0;         // agents that diverged (counted in the mean as NaN-free: excluded)
+  double mean = 0, lo = 0, hi = 0;                 // raw final return, 95% interval
+  double norm_mean = 0, norm_lo = 0, norm_hi = 0;  // divided by the env's baseline
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(CEREAL_NVP(objective), CEREAL_NVP(env), CEREAL_NVP(timesteps), CEREAL_NVP(seeds), CEREAL_NVP(diverged),
+       CEREAL_NVP(mean), CEREAL_NVP(lo), CEREAL_NVP(hi), CEREAL_NVP(norm_mean), CEREAL_NVP(norm_lo),
+       CEREAL_NVP(norm_hi));
+  }
+};
+
+// Mean and half-width of the 95% interval (Student t with n - 1 degrees of freedom) of finite values.
+struct MeanInterval {
+  double mean = 0.0, half_width = 0.0;
+  int64_t n = 0;
+};
+MeanInterval mean_interval(const std::vector<double>& values);
+
+// The seed of the held-out tasks of (env index, horizon index): a Philox stream no training task uses.
+uint64_t held_out_seed(uint64_t seed, int64_t env_index, int64_t horizon_index);
+
+// Trains `seeds` agents per (env, horizon) with `rule` (its own parameters for every agent).
+std::vector<EvalRow> evaluate_rule(const Exec& exec, const rl::TrainConfig& inner, const objectives::Rule& rule,
+                                   const std::string& label, const std::vector<std::string>& envs,
+                                   const std::vector<int64_t>& horizons, int64_t seeds, uint64_t seed,
+                                   const MetaConfig& baselines, int64_t* env_steps = nullptr);
+
+// One JSON line of a row (for eval.jsonl).
+std::string eval_row_json(const EvalRow& row, int64_t generation);
+// A readable table of rows.
+std::string eval_table(const std::vector<EvalRow>& rows);
+
+}  // namespace lamarck::meta

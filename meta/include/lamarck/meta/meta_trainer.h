@@ -1,0 +1,104 @@
+// The meta-trainer: evolution strategies over the parameters of a learned update rule (LPO, TA-LPO).
+//   C. Lu, J. G. Kuba, A. Letcher, L. Metz, C. Schroeder de Witt, J. Foerster, "Discovered Policy
+//   Optimisation", NeurIPS 2022 (arXiv 2210.05639); M. T. Jackson, C. Lu, L. Kirsch, R. T. Lange,
+//   S. Whiteson, J. N. Foerster, "Discovering Temporally-Aware Reinforcement Learning Algorithms", ICLR 2024
+//   (arXiv 2402.05828). Fitness normalisation by PPO returns as in Goldie et al. (learn-rl-algorithms).
+//
+// One generation (run_generation): ask the strategy for candidates -> draw the tasks -> train one agent per
+// candidate and task -> fitness = mean over tasks of final return / baseline(env), NaN (ranked last and
+// counted) for a diverged agent -> tell -> log -> every eval_every generations evaluate the mean candidate on
+// held-out seeds -> every checkpoint_every generations write a checkpoint. All randomness is derived from
+// (seed, generation, ...), and a checkpoint holds the whole state, so a resumed run continues
+// bit-identically to an uninterrupted one.
+//
+// Run directory:
+//   config.json           the resolved config (every field)
+//   metrics.jsonl         one line per generation: fitness mean/best/worst, NaN count, sigma, |mean|
+//   eval.jsonl            held-out evaluations (mean candidate, and PPO-clip once) per env and horizon
+//   timing.jsonl          per generation: seconds, ES seconds, agent env steps, steps/s (not deterministic)
+//   checkpoint.bin        the resumable state (binary, checksummed)
+//   objective_mean.json   the current mean of the search distribution as a discovered objective (+ .lmk)
+//   objective_best.json   the best candidate seen so far
+//   plots/*.png           written by `lamarck plot RUN_DIR`
+#pragma once
+
+#include <cereal/types/vector.hpp>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lamarck/core/backend.h"
+#include "lamarck/es/strategy.h"
+#include "lamarck/learned_objectives/objective_file.h"
+#include "lamarck/meta/config.h"
+#include "lamarck/meta/evaluate.h"
+#include "lamarck/meta/inner_loop.h"
+
+namespace lamarck::meta {
+
+// What a checkpoint holds.
+struct MetaState {
+  int64_t generation = 0;             // completed generations
+  std::string es_state;               // Strategy::state_bytes()
+  int64_t env_steps = 0;              // agent env steps so far (training and evaluation)
+  int64_t diverged = 0;               // diverged agents so far
+  std::vector<std::string> metrics;   // metrics.jsonl lines
+  std::vector<std::string> evals;     // eval.jsonl lines
+  std::vector<EvalRow> ppo_eval;      // PPO-clip on the held-out tasks (computed once)
+  std::vector<EvalRow> last_eval;     // the latest evaluation of the mean candidate
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(generation, es_state, env_steps, diverged, metrics, evals, ppo_eval, last_eval);
+  }
+};
+
+// Timing of one generation (for throughput reports; not part of the checkpoint).
+struct GenerationTiming {
+  double seconds = 0, es_seconds = 0, inner_seconds = 0, eval_seconds = 0;
+  int64_t env_steps = 0;  // training agent steps of this generation
+};
+
+class MetaTrainer {
+ public:
+  // A fresh run into run_dir (created; an existing checkpoint there is an error: use resume).
+  MetaTrainer(MetaConfig config, std::string run_dir, Exec exec = {});
+  // Continues the run in run_dir from its checkpoint and config.json.
+  static std::unique_ptr<MetaTrainer> resume(const std::string& run_dir, Exec exec = {});
+
+  // Runs generations until `until` have completed (default: all of config.generations).
+  void run(int64_t until = -1);
+  void run_generation();
+
+  const MetaConfig& config() const { return config_; }
+  const MetaState& state() const { return state_; }
+  const es::Strategy& strategy() const { return *es_; }
+  const std::string& run_dir() const { return run_dir_; }
+  const std::vector<GenerationTiming>& timings() const { return timings_; }
+  // The rule with the strategy's current mean.
+  objectives::Rule mean_rule() const;
+  std::string objective_path() const { return run_dir_ + "/objective_mean.json"; }
+  // The tasks of a generation, ordered (env, slot, candidate); pairs (2k, 2k + 1) share their horizon.
+  std::vector<AgentTask> sample_tasks(int64_t generation) const;
+  // Fitness per candidate: mean over its tasks of final return / baseline(env); NaN if any agent diverged.
+  std::vector<float> score(const std::vector<AgentTask>& tasks, const InnerResult& result) const;
+
+ private:
+  MetaTrainer(MetaConfig config, std::string run_dir, Exec exec, bool resuming);
+  void log_generation(const es::TellInfo& info, const std::vector<float>& fitness, int64_t nonfinite);
+  void evaluate_mean();
+  void write_outputs();
+  void checkpoint();
+  void append_timing(const GenerationTiming& t);
+
+  MetaConfig config_;
+  std::string run_dir_;
+  Exec exec_;
+  objectives::RuleKind kind_;
+  std::unique_ptr<es::Strategy> es_;
+  std::shared_ptr<const rl::UpdateRule> rule_;
+  MetaState state_;
+  std::vector<GenerationTiming> timings_;
+};
+
+}  // namespace lamarck::meta

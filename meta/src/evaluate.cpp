@@ -1,0 +1,124 @@
+#include "lamarck/meta/evaluate.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "lamarck/core/rng.h"
+#include "lamarck/learned_objectives/rl_rules.h"
+#include "lamarck/meta/inner_loop.h"
+
+namespace lamarck::meta {
+
+namespace {
+constexpr uint64_t kStreamHeldOut = 0x6d657461686f6c64ull;  // "metahold"
+
+// Two-sided 95% Student t quantiles for 1..30 degrees of freedom; 1.96 beyond.
+double t95(int64_t dof) {
+  static const double table[30] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+                                   2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+                                   2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+  if (dof < 1) return 0.0;
+  return dof <= 30 ? table[dof - 1] : 1.96;
+}
+}  // namespace
+
+MeanInterval mean_interval(const std::vector<double>& values) {
+  MeanInterval m;
+  double sum = 0.0;
+  for (double v : values)
+    if (std::isfinite(v)) {
+      sum += v;
+      ++m.n;
+    }
+  if (m.n == 0) {
+    m.mean = std::nan("");
+    return m;
+  }
+  m.mean = sum / double(m.n);
+  if (m.n < 2) return m;
+  double sq = 0.0;
+  for (double v : values)
+    if (std::isfinite(v)) sq += (v - m.mean) * (v - m.mean);
+  m.half_width = t95(m.n - 1) * std::sqrt(sq / double(m.n - 1)) / std::sqrt(double(m.n));
+  return m;
+}
+
+uint64_t held_out_seed(uint64_t seed, int64_t env_index, int64_t horizon_index) {
+  const Key k = derive_key(seed, kStreamHeldOut, uint64_t(env_index), uint64_t(horizon_index));
+  return (uint64_t(k.w[1]) << 32) | k.w[0];
+}
+
+std::vector<EvalRow> evaluate_rule(const Exec& exec, const rl::TrainConfig& inner, const objectives::Rule& rule,
+                                   const std::string& label, const std::vector<std::string>& envs,
+                                   const std::vector<int64_t>& horizons, int64_t seeds, uint64_t seed,
+                                   const MetaConfig& baselines, int64_t* env_steps) {
+  const auto update_rule = objectives::make_update_rule(rule);
+  const int64_t dim = update_rule->num_params();
+  // every (env, horizon) group is one lockstep population of `seeds` agents on one held-out seed
+  std::vector<AgentTask> tasks;
+  for (size_t e = 0; e < envs.size(); ++e)
+    for (size_t h = 0; h < horizons.size(); ++h)
+      for (int64_t s = 0; s < seeds; ++s)
+        tasks.push_back(AgentTask{envs[e], horizons[h], held_out_seed(seed, int64_t(e), int64_t(h)), 0});
+  const InnerResult result =
+      train_tasks(exec, inner, update_rule, tasks, rule.theta_ptr(), dim, baselines.agents_per_trainer);
+  if (env_steps) *env_steps += result.env_steps;
+  std::vector<EvalRow> rows;
+  size_t t = 0;
+  for (size_t e = 0; e < envs.size(); ++e)
+    for (size_t h = 0; h < horizons.size(); ++h) {
+      std::vector<double> raw, norm;
+      EvalRow row;
+      row.objective = label;
+      row.env = envs[e];
+      row.timesteps = horizons[h];
+      row.seeds = seeds;
+      const double base = baselines.baseline(envs[e]);
+      for (int64_t s = 0; s < seeds; ++s, ++t) {
+        const double v = result.final_return[t];
+        if (!std::isfinite(v)) ++row.diverged;
+        raw.push_back(v);
+        norm.push_back(v / base);
+      }
+      const MeanInterval r = mean_interval(raw), n = mean_interval(norm);
+      row.mean = r.mean;
+      row.lo = r.mean - r.half_width;
+      row.hi = r.mean + r.half_width;
+      row.norm_mean = n.mean;
+      row.norm_lo = n.mean - n.half_width;
+      row.norm_hi = n.mean + n.half_width;
+      rows.push_back(row);
+    }
+  return rows;
+}
+
+std::string eval_row_json(const EvalRow& r, int64_t generation) {
+  char text[512];
+  std::snprintf(text, sizeof(text),
+                "{\"generation\":%lld,\"objective\":\"%s\",\"env\":\"%s\",\"timesteps\":%lld,\"seeds\":%lld,"
+                "\"diverged\":%lld,\"mean\":%.9g,\"lo\":%.9g,\"hi\":%.9g,\"norm_mean\":%.9g,\"norm_lo\":%.9g,"
+                "\"norm_hi\":%.9g}",
+                (long long)generation, r.objective.c_str(), r.env.c_str(), (long long)r.timesteps,
+                (long long)r.seeds, (long long)r.diverged, r.mean, r.lo, r.hi, r.norm_mean, r.norm_lo, r.norm_hi);
+  return text;
+}
+
+std::string eval_table(const std::vector<EvalRow>& rows) {
+  std::string out;
+  char line[256];
+  std::snprintf(line, sizeof(line), "%-28s %-22s %10s %6s %22s %22s\n", "objective", "env", "timesteps", "seeds",
+                "return (95% CI)", "normalised (95% CI)");
+  out += line;
+  for (const EvalRow& r : rows) {
+    char raw[64], norm[64];
+    std::snprintf(raw, sizeof(raw), "%.1f [%.1f, %.1f]", r.mean, r.lo, r.hi);
+    std::snprintf(norm, sizeof(norm), "%.3f [%.3f, %.3f]", r.norm_mean, r.norm_lo, r.norm_hi);
+    std::snprintf(line, sizeof(line), "%-28s %-22s %10lld %6lld %22s %22s%s\n", r.objective.c_str(), r.env.c_str(),
+                  (long long)r.timesteps, (long long)r.seeds, raw, norm,
+                  r.diverged ? (" (" + std::to_string(r.diverged) + " diverged)").c_str() : "");
+    out += line;
+  }
+  return out;
+}
+
+}  // namespace lamarck::meta

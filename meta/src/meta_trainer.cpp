@@ -1,0 +1,277 @@
+#include "lamarck/meta/meta_trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include "lamarck/core/config.h"
+#include "lamarck/core/error.h"
+#include "lamarck/core/progress.h"
+#include "lamarck/core/rng.h"
+#include "lamarck/core/serialize.h"
+#include "lamarck/es/registry.h"
+#include "lamarck/learned_objectives/rl_rules.h"
+
+namespace lamarck::meta {
+
+namespace {
+constexpr const char* kCheckpointKind = "meta_checkpoint";
+constexpr uint32_t kCheckpointVersion = 1;
+constexpr uint64_t kStreamTrainSeed = 0x6d65746173656564ull;  // "metaseed"
+constexpr uint64_t kStreamHorizon = 0x6d657461686f727aull;    // "metahorz"
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+std::string num(double v) {
+  if (!std::isfinite(v)) return "null";
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.9g", v);
+  return text;
+}
+
+std::string join_lines(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& l : lines) out += l + "\n";
+  return out;
+}
+
+uint64_t key_to_u64(Key k) { return (uint64_t(k.w[1]) << 32) | k.w[0]; }
+
+std::unique_ptr<es::Strategy> make_es(const MetaConfig& c, int64_t dim, const Exec& exec) {
+  es::Settings s;
+  s.dim = dim;
+  s.pop_size = c.pop_size;
+  s.direction = es::Direction::maximize;
+  s.seed = c.seed;
+  s.sigma_init = c.sigma;
+  s.shaping = c.shaping;
+  s.mean_init.assign(size_t(dim), 0.0f);  // zero network = the PPO-initialised drift (PPO-clip)
+  if (c.strategy == "open_es") {
+    s.options["lr"] = c.lr;
+    s.options["sigma_decay"] = c.sigma_decay;
+    s.options["lr_decay"] = c.lr_decay;
+  }
+  for (const EsOption& o : c.es_options) s.options[o.name] = o.value;
+  s.exec = Exec{Device::cpu, exec.threads};
+  return es::make_strategy(c.strategy, s);
+}
+}  // namespace
+
+MetaTrainer::MetaTrainer(MetaConfig config, std::string run_dir, Exec exec)
+    : MetaTrainer(std::move(config), std::move(run_dir), exec, false) {}
+
+MetaTrainer::MetaTrainer(MetaConfig config, std::string run_dir, Exec exec, bool resuming)
+    : config_(std::move(config)), run_dir_(std::move(run_dir)), exec_(exec) {
+  config_.validate();
+  objectives::register_rl_rules();
+  kind_ = objectives::parse_rule(config_.rule);
+  es_ = make_es(config_, objectives::rule_num_params(kind_), exec_);
+  objectives::Rule rule;
+  rule.kind = kind_;
+  rule.constants.clip_eps = float(config_.inner.clip_eps);
+  rule.theta.assign(size_t(objectives::rule_num_params(kind_)), 0.0f);
+  rule_ = objectives::make_update_rule(rule);
+  if (resuming) return;
+  std::filesystem::create_directories(run_dir_);
+  if (std::filesystem::exists(run_dir_ + "/checkpoint.bin"))
+    throw InvalidArgument("run directory '" + run_dir_ + "' already holds a run: continue it with --resume " +
+                          run_dir_ + ", or choose another --out");
+  write_file_atomic(run_dir_ + "/config.json", config_to_json(config_));
+  std::ofstream(run_dir_ + "/timing.jsonl", std::ios::trunc);
+}
+
+std::unique_ptr<MetaTrainer> MetaTrainer::resume(const std::string& run_dir, Exec exec) {
+  const std::string ckpt = run_dir + "/checkpoint.bin";
+  if (!std::filesystem::exists(ckpt))
+    throw InvalidArgument("'" + run_dir + "' has no checkpoint.bin to resume from");
+  MetaConfig config = load_meta_config(run_dir + "/config.json");
+  std::unique_ptr<MetaTrainer> t(new MetaTrainer(std::move(config), run_dir, exec, true));
+  load_binary(ckpt, kCheckpointKind, kCheckpointVersion, t->state_);
+  t->es_->restore_bytes(t->state_.es_state);
+  // timing lines of generations after the checkpoint are re-done
+  std::vector<std::string> kept;
+  {
+    std::ifstream in(run_dir + "/timing.jsonl");
+    std::string line;
+    const std::string key = "{\"generation\":";
+    while (std::getline(in, line))
+      if (line.rfind(key, 0) == 0 && std::stoll(line.substr(key.size())) <= t->state_.generation) kept.push_back(line);
+  }
+  write_file_atomic(run_dir + "/timing.jsonl", join_lines(kept));
+  t->write_outputs();
+  log_info("resuming '%s' after generation %lld", run_dir.c_str(), (long long)t->state_.generation);
+  return t;
+}
+
+objectives::Rule MetaTrainer::mean_rule() const {
+  objectives::Rule rule;
+  rule.kind = kind_;
+  rule.constants.clip_eps = float(config_.inner.clip_eps);
+  rule.theta = es_->mean();
+  return rule;
+}
+
+// Tasks of generation g, ordered (env, slot, candidate): each (env, slot) is one lockstep population
+// on one seed; the two members of an antithetic pair (2k, 2k + 1) share their horizon.
+std::vector<AgentTask> MetaTrainer::sample_tasks(int64_t g) const {
+  const int64_t P = es_->pop_size(), K = config_.tasks_per_candidate;
+  const double lo = std::log(double(config_.min_timesteps)), hi = std::log(double(config_.max_timesteps));
+  std::vector<AgentTask> tasks;
+  for (size_t e = 0; e < config_.envs.size(); ++e)
+    for (int64_t s = 0; s < K; ++s) {
+      const uint64_t slot = uint64_t(int64_t(e) * K + s);
+      const uint64_t seed = key_to_u64(derive_key(config_.seed, kStreamTrainSeed, uint64_t(g), slot));
+      for (int64_t i = 0; i < P; ++i) {
+        Philox rng(derive_key(config_.seed, kStreamHorizon, uint64_t(g), slot * uint64_t(P) + uint64_t(i / 2)));
+        const int64_t steps = int64_t(std::llround(std::exp(lo + (hi - lo) * rng.uniform_double())));
+        tasks.push_back(AgentTask{config_.envs[e], steps, seed, i});
+      }
+    }
+  return tasks;
+}
+
+std::vector<float> MetaTrainer::score(const std::vector<AgentTask>& tasks, const InnerResult& result) const {
+  const int64_t P = es_->pop_size();
+  std::vector<double> sum(static_cast<size_t>(P), 0.0);
+  std::vector<int64_t> count(static_cast<size_t>(P), 0);
+  for (size_t t = 0; t < tasks.size(); ++t) {
+    const size_t i = size_t(tasks[t].row);
+    sum[i] += result.final_return[t] / config_.baseline(tasks[t].env);  // NaN propagates: worst
+    ++count[i];
+  }
+  std::vector<float> fitness(static_cast<size_t>(P));
+  for (int64_t i = 0; i < P; ++i) fitness[size_t(i)] = float(sum[size_t(i)] / double(count[size_t(i)]));
+  return fitness;
+}
+
+void MetaTrainer::run_generation() {
+  const auto start = Clock::now();
+  GenerationTiming timing;
+  const int64_t g = state_.generation;
+  // ask
+  auto t = Clock::now();
+  const std::vector<float> population = es_->ask();
+  timing.es_seconds += since(t);
+  // train and score
+  const std::vector<AgentTask> tasks = sample_tasks(g);
+  const InnerResult result = train_tasks(exec_, config_.inner, rule_, tasks, population.data(), es_->dim(),
+                                          config_.agents_per_trainer);
+  timing.inner_seconds = result.seconds;
+  timing.env_steps = result.env_steps;
+  const std::vector<float> fitness = score(tasks, result);
+  // tell
+  t = Clock::now();
+  const es::TellInfo info = es_->tell(population.data(), fitness.data());
+  timing.es_seconds += since(t);
+  ++state_.generation;
+  state_.env_steps += result.env_steps;
+  state_.diverged += result.diverged;
+  log_generation(info, fitness, info.nonfinite);
+  // evaluate, write, checkpoint
+  const bool last = state_.generation == config_.generations;
+  if (last || (config_.eval_every > 0 && state_.generation % config_.eval_every == 0)) {
+    t = Clock::now();
+    evaluate_mean();
+    timing.eval_seconds = since(t);
+  }
+  write_outputs();
+  if (last || state_.generation % config_.checkpoint_every == 0) checkpoint();
+  timing.seconds = since(start);
+  append_timing(timing);
+}
+
+void MetaTrainer::log_generation(const es::TellInfo& info, const std::vector<float>& fitness, int64_t nonfinite) {
+  double worst = std::numeric_limits<double>::infinity();
+  for (float f : fitness)
+    if (std::isfinite(f)) worst = std::min(worst, double(f));
+  const std::vector<float> mean = es_->mean();
+  double sq = 0.0;
+  for (float m : mean) sq += double(m) * m;
+  std::string line = "{\"generation\":" + std::to_string(state_.generation) + ",\"fitness_mean\":" + num(info.gen_mean) +
+                     ",\"fitness_best\":" + num(info.gen_best) + ",\"fitness_worst\":" + num(worst) +
+                     ",\"nonfinite\":" + std::to_string(nonfinite) + ",\"best_so_far\":" +
+                     num(es_->book().has_best ? es_->book().best_fitness : std::nan("")) +
+                     ",\"sigma\":" + num(es_->step_size()) + ",\"mean_norm\":" + num(std::sqrt(sq)) + "}";
+  state_.metrics.push_back(line);
+}
+
+void MetaTrainer::evaluate_mean() {
+  const std::vector<int64_t> horizons = config_.eval_horizons();
+  if (config_.eval_ppo && state_.ppo_eval.empty()) {
+    objectives::Rule ppo;
+    ppo.kind = objectives::RuleKind::ppo_clip;
+    ppo.constants.clip_eps = float(config_.inner.clip_eps);
+    state_.ppo_eval = evaluate_rule(exec_, config_.inner, ppo, "ppo_clip", config_.envs, horizons,
+                                    config_.eval_seeds, config_.seed, config_, &state_.env_steps);
+    for (const EvalRow& r : state_.ppo_eval) state_.evals.push_back(eval_row_json(r, state_.generation));
+  }
+  state_.last_eval = evaluate_rule(exec_, config_.inner, mean_rule(), "mean", config_.envs, horizons,
+                                   config_.eval_seeds, config_.seed, config_, &state_.env_steps);
+  for (const EvalRow& r : state_.last_eval) state_.evals.push_back(eval_row_json(r, state_.generation));
+  log_info("held-out evaluation after generation %lld:\n%s", (long long)state_.generation,
+           eval_table(state_.ppo_eval.empty() ? state_.last_eval : [&] {
+             std::vector<EvalRow> both = state_.ppo_eval;
+             both.insert(both.end(), state_.last_eval.begin(), state_.last_eval.end());
+             return both;
+           }()).c_str());
+}
+
+void MetaTrainer::write_outputs() {
+  write_file_atomic(run_dir_ + "/metrics.jsonl", join_lines(state_.metrics));
+  write_file_atomic(run_dir_ + "/eval.jsonl", join_lines(state_.evals));
+  objectives::Provenance p;
+  p.source = "meta-train";
+  p.config = config_to_json(config_);
+  p.generation = state_.generation;
+  p.candidate = "mean";
+  if (!state_.last_eval.empty()) {
+    double sum = 0.0;
+    for (const EvalRow& r : state_.last_eval) sum += r.norm_mean;
+    p.fitness = sum / double(state_.last_eval.size());
+    p.has_fitness = std::isfinite(p.fitness);
+    if (!p.has_fitness) p.fitness = 0.0;
+  }
+  const objectives::DiscoveredObjective mean = objectives::make_objective(mean_rule(), p);
+  objectives::save_objective(run_dir_ + "/objective_mean.json", mean);
+  objectives::save_objective(run_dir_ + "/objective_mean.lmk", mean);
+  if (es_->book().has_best) {
+    objectives::Rule best = mean_rule();
+    best.theta = es_->book().best_x;
+    p.candidate = "best";
+    p.has_fitness = true;
+    p.fitness = es_->book().best_fitness;
+    objectives::save_objective(run_dir_ + "/objective_best.json", objectives::make_objective(best, p));
+  }
+}
+
+void MetaTrainer::checkpoint() {
+  state_.es_state = es_->state_bytes();
+  save_binary(run_dir_ + "/checkpoint.bin", kCheckpointKind, kCheckpointVersion, state_);
+}
+
+void MetaTrainer::append_timing(const GenerationTiming& t) {
+  timings_.push_back(t);
+  std::ofstream out(run_dir_ + "/timing.jsonl", std::ios::app);
+  out << "{\"generation\":" << state_.generation << ",\"seconds\":" << num(t.seconds)
+      << ",\"es_seconds\":" << num(t.es_seconds) << ",\"inner_seconds\":" << num(t.inner_seconds)
+      << ",\"eval_seconds\":" << num(t.eval_seconds) << ",\"env_steps\":" << t.env_steps
+      << ",\"steps_per_s\":" << num(double(t.env_steps) / std::max(t.inner_seconds, 1e-9)) << "}\n";
+}
+
+void MetaTrainer::run(int64_t until) {
+  const int64_t target = until < 0 ? config_.generations : std::min(until, config_.generations);
+  Progress progress("meta-train", target - state_.generation, "gen", 10.0);
+  while (state_.generation < target) {
+    run_generation();
+    const std::string& m = state_.metrics.back();
+    progress.advance(1, m.substr(m.find("\"fitness_mean\""), 48));
+  }
+  progress.finish();
+}
+
+}  // namespace lamarck::meta

@@ -1,0 +1,192 @@
+// Tests of the meta-trainer on tiny budgets: bit-identical resume, thread-count determinism, task
+// sampling, fitness normalisation with diverged agents, config validation, and the interval statistics.
+#include "lamarck/meta/meta_trainer.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "lamarck/core/config.h"
+#include "lamarck/core/error.h"
+#include "lamarck/core/serialize.h"
+
+namespace lamarck::meta {
+namespace {
+
+std::string temp_dir(const std::string& name) {
+  const std::string dir = ::testing::TempDir() + "lmk_meta_" + std::to_string(::getpid()) + "_" + name;
+  std::filesystem::remove_all(dir);
+  return dir;
+}
+
+// A meta-training run small enough for CI: 4 candidates, agents of 4 updates of 2 x 16 steps.
+MetaConfig tiny_config() {
+  MetaConfig c;
+  c.rule = "ta_lpo";
+  c.pop_size = 4;
+  c.sigma = 0.5;
+  c.lr = 0.05;
+  c.generations = 3;
+  c.seed = 3;
+  c.min_timesteps = 64;
+  c.max_timesteps = 160;
+  c.tasks_per_candidate = 2;
+  c.eval_every = 2;
+  c.eval_seeds = 2;
+  c.agents_per_trainer = 3;
+  c.inner.num_envs = 2;
+  c.inner.num_steps = 16;
+  c.inner.num_minibatches = 2;
+  c.inner.update_epochs = 2;
+  c.inner.hidden = {16, 16};
+  return c;
+}
+
+const char* kCompared[] = {"metrics.jsonl", "eval.jsonl", "checkpoint.bin", "objective_mean.json",
+                           "objective_mean.lmk", "objective_best.json", "config.json"};
+
+void expect_same_files(const std::string& a, const std::string& b) {
+  for (const char* name : kCompared) {
+    const std::string fa = read_file(a + "/" + name), fb = read_file(b + "/" + name);
+    EXPECT_FALSE(fa.empty()) << name;
+    EXPECT_TRUE(fa == fb) << name << " differs between " << a << " and " << b;
+  }
+}
+
+TEST(MetaTrainer, ResumeIsBitIdentical) {
+  const MetaConfig config = tiny_config();
+  const std::string whole = temp_dir("whole"), split = temp_dir("split");
+  {
+    MetaTrainer t(config, whole, Exec{Device::cpu, 1});
+    t.run();
+    EXPECT_EQ(t.state().generation, 3);
+    EXPECT_EQ(t.state().metrics.size(), 3u);
+    EXPECT_FALSE(t.state().last_eval.empty());
+    EXPECT_FALSE(t.state().ppo_eval.empty());
+  }
+  {
+    MetaTrainer t(config, split, Exec{Device::cpu, 1});
+    t.run(1);  // "crash" after generation 1
+  }
+  auto resumed = MetaTrainer::resume(split, Exec{Device::cpu, 1});
+  EXPECT_EQ(resumed->state().generation, 1);
+  resumed->run();
+  expect_same_files(whole, split);
+  // the discovered objective loads, and says where it came from
+  const objectives::DiscoveredObjective o = objectives::load_objective(whole + "/objective_mean.json");
+  EXPECT_EQ(o.rule, "ta_lpo");
+  EXPECT_EQ(o.provenance.generation, 3);
+  EXPECT_EQ(o.provenance.source, "meta-train");
+  EXPECT_NE(o.provenance.config.find("\"pop_size\": 4"), std::string::npos);
+  // a fresh run into a directory that holds one is refused
+  EXPECT_THROW(MetaTrainer(config, whole, Exec{}), InvalidArgument);
+  std::filesystem::remove_all(whole);
+  std::filesystem::remove_all(split);
+}
+
+TEST(MetaTrainer, SameResultForOneAndTwoThreads) {
+  MetaConfig config = tiny_config();
+  config.generations = 2;
+  config.eval_every = 0;
+  const std::string one = temp_dir("t1"), two = temp_dir("t2");
+  MetaTrainer(config, one, Exec{Device::cpu, 1}).run();
+  MetaTrainer(config, two, Exec{Device::cpu, 2}).run();
+  expect_same_files(one, two);
+  std::filesystem::remove_all(one);
+  std::filesystem::remove_all(two);
+}
+
+TEST(MetaTrainer, TasksShareHorizonsWithinAntitheticPairs) {
+  MetaConfig config = tiny_config();
+  config.min_timesteps = 1000;
+  config.max_timesteps = 100000;
+  config.pop_size = 8;
+  const std::string dir = temp_dir("tasks");
+  MetaTrainer t(config, dir, Exec{});
+  const std::vector<AgentTask> tasks = t.sample_tasks(5);
+  ASSERT_EQ(tasks.size(), 16u);  // 8 candidates x 2 slots x 1 env
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    EXPECT_GE(tasks[i].timesteps, 1000);
+    EXPECT_LE(tasks[i].timesteps, 100000);
+    EXPECT_EQ(tasks[i].row, int64_t(i % 8));
+    if (i % 2 == 1) {
+      EXPECT_EQ(tasks[i].timesteps, tasks[i - 1].timesteps);
+    }
+  }
+  EXPECT_NE(tasks[0].seed, tasks[8].seed);  // slots differ
+  EXPECT_NE(tasks[0].timesteps, tasks[2].timesteps);
+  EXPECT_NE(t.sample_tasks(6)[0].seed, tasks[0].seed);  // generations differ
+  std::filesystem::remove_all(dir);
+}
+
+TEST(MetaTrainer, FitnessIsNormalisedAndDivergedScoresNaN) {
+  MetaConfig config = tiny_config();
+  config.baselines = {{"CartPole-v1", 200.0}};
+  const std::string dir = temp_dir("score");
+  MetaTrainer t(config, dir, Exec{});
+  const std::vector<AgentTask> tasks = t.sample_tasks(0);  // 2 slots x 4 candidates
+  InnerResult r;
+  for (size_t i = 0; i < tasks.size(); ++i) r.final_return.push_back(100.0 + double(i));
+  r.final_return[6] = std::nan("");  // candidate 2, slot 0
+  const std::vector<float> f = t.score(tasks, r);
+  ASSERT_EQ(f.size(), 4u);
+  EXPECT_FLOAT_EQ(f[0], float((100.0 + 104.0) / 2 / 200.0));
+  EXPECT_FLOAT_EQ(f[3], float((103.0 + 107.0) / 2 / 200.0));
+  EXPECT_TRUE(std::isnan(f[2]));
+  std::filesystem::remove_all(dir);
+}
+
+// Absurd search scales make agents diverge: counted, ranked last, and the run goes on.
+TEST(MetaTrainer, DivergedAgentsAreCounted) {
+  MetaConfig config = tiny_config();
+  config.rule = "lpo";
+  config.sigma = 1e30;
+  config.generations = 1;
+  config.eval_every = 0;
+  config.eval_ppo = false;
+  const std::string dir = temp_dir("diverge");
+  MetaTrainer t(config, dir, Exec{});
+  t.run();
+  EXPECT_GT(t.state().diverged, 0);
+  EXPECT_NE(t.state().metrics[0].find("\"nonfinite\":"), std::string::npos);
+  EXPECT_EQ(t.state().metrics[0].find("\"nonfinite\":0"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(MetaConfig, ValidationNamesTheProblem) {
+  MetaConfig c = tiny_config();
+  c.envs = {"CartPol-v1"};
+  try {
+    c.validate();
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("CartPole-v1"), std::string::npos) << e.what();
+  }
+  c = tiny_config();
+  c.envs = {"Acrobot-v1"};
+  try {
+    c.validate();
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("baselines"), std::string::npos) << e.what();
+  }
+  c = tiny_config();
+  c.min_timesteps = 10 * c.max_timesteps;
+  EXPECT_THROW(c.validate(), ConfigError);
+  EXPECT_THROW(parse_config<MetaConfig>("{\"rule\": \"lpg\"}", "test"), ConfigError);
+  EXPECT_THROW(parse_config<MetaConfig>("{\"pop_szie\": 4}", "test"), ConfigError);
+}
+
+TEST(Evaluate, MeanInterval) {
+  const MeanInterval m = mean_interval({1.0, 2.0, 3.0, std::nan("")});
+  EXPECT_EQ(m.n, 3);
+  EXPECT_DOUBLE_EQ(m.mean, 2.0);
+  EXPECT_NEAR(m.half_width, 4.303 * 1.0 / std::sqrt(3.0), 1e-12);  // t(2) = 4.303, sd = 1
+  EXPECT_EQ(mean_interval({5.0}).half_width, 0.0);
+  EXPECT_TRUE(std::isnan(mean_interval({}).mean));
+}
+
+}  // namespace
+}  // namespace lamarck::meta
