@@ -99,14 +99,20 @@ LMK_HD inline void finish_one(const BatchView<Env>& v, int64_t i) {
 template <class Env>
 LMK_HD inline void physics_one(const BatchView<Env>& v, int64_t i, const typename Env::Params& p,
                                const typename Env::Action* actions) {
-  Philox rng(v.keys[i], v.counters[i]);
-  const Transition t = Env::step(p, v.states[i], actions + i * Env::kActionSize, rng);
-  if (Env::kStepDrawsRandom) v.counters[i] = rng.counter;
+  Transition t;
+  if constexpr (Env::kStepDrawsRandom) {
+    Philox rng(v.keys[i], v.counters[i]);
+    t = Env::step(p, v.states[i], actions + i * Env::kActionSize, rng);
+    v.counters[i] = rng.counter;
+  } else {
+    Philox unused(Key{{0, 0}});  // never drawn from: the CPU loop over instances stays vectorisable
+    t = Env::step(p, v.states[i], actions + i * Env::kActionSize, unused);
+  }
   const int32_t steps = v.steps[i] + 1;
   v.steps[i] = steps;
   v.rewards[i] = t.reward;
   v.terminated[i] = t.terminated ? 1 : 0;
-  v.truncated[i] = (p.max_episode_steps > 0 && steps >= p.max_episode_steps) ? 1 : 0;
+  v.truncated[i] = (p.max_episode_steps > 0) & (steps >= p.max_episode_steps) ? 1 : 0;
 }
 
 // The plain, obviously right step of instance i (used on the GPU and as the CPU reference).

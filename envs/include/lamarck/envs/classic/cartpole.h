@@ -87,20 +87,15 @@ struct CartPole {
     const float thetaacc = (p.gravity * sc.sin - sc.cos * temp) /
                            (p.length * (4.0f / 3.0f - p.masspole * sc.cos * sc.cos / total_mass));
     const float xacc = temp - polemass_length * thetaacc * sc.cos / total_mass;
-    // integrate
-    if (!p.semi_implicit) {
-      s.x = s.x + p.tau * s.x_dot;
-      s.x_dot = s.x_dot + p.tau * xacc;
-      s.theta = s.theta + p.tau * s.theta_dot;
-      s.theta_dot = s.theta_dot + p.tau * thetaacc;
-    } else {
-      s.x_dot = s.x_dot + p.tau * xacc;
-      s.x = s.x + p.tau * s.x_dot;
-      s.theta_dot = s.theta_dot + p.tau * thetaacc;
-      s.theta = s.theta + p.tau * s.theta_dot;
-    }
-    const bool terminated = s.x < -p.x_threshold || s.x > p.x_threshold || s.theta < -p.theta_threshold ||
-                            s.theta > p.theta_threshold;
+    // integrate: explicit Euler, or semi-implicit (each velocity before its position); branch-free
+    const float x_dot = s.x_dot + p.tau * xacc;
+    const float theta_dot = s.theta_dot + p.tau * thetaacc;
+    s.x = s.x + p.tau * (p.semi_implicit ? x_dot : s.x_dot);
+    s.theta = s.theta + p.tau * (p.semi_implicit ? theta_dot : s.theta_dot);
+    s.x_dot = x_dot;
+    s.theta_dot = theta_dot;
+    const bool terminated = (s.x < -p.x_threshold) | (s.x > p.x_threshold) | (s.theta < -p.theta_threshold) |
+                            (s.theta > p.theta_threshold);
     const float reward = p.sutton_barto_reward ? (terminated ? -1.0f : 0.0f) : 1.0f;
     return Transition{reward, terminated};
   }
