@@ -63,7 +63,10 @@ Trainer::Trainer(const TrainConfig& config, int64_t P, const Exec& exec, std::ve
   config_.validate();
   if (exec.device != Device::cpu)
     throw InvalidArgument("the trainer runs on device 'cpu' in this build (valid choices: cpu)");
-  env_ = envs::make_env(config_.env, P * E_, exec_);
+  // small env batches step on one thread: a fork/join per step would cost more than the physics
+  Exec env_exec = exec_;
+  if (P * E_ < 4096) env_exec.threads = 1;
+  env_ = envs::make_env(config_.env, P * E_, env_exec);
   const envs::Spec& spec = env_->spec();
   obs_dim_ = spec.observation.size();
   const bool continuous = spec.action.kind == envs::Space::Kind::box;

@@ -86,11 +86,12 @@ void gemm_batched(const Exec& exec, const GemmArgs& g, T alpha, const T* a, cons
         }
     return;
   }
+  const int threads = cpu_threads(exec);
   const int64_t blocks = (g.m + kGemmRowBlock - 1) / kGemmRowBlock;
   const int64_t tasks = g.batch * blocks;
-  const int threads = cpu_threads(exec);
-  // small products run on the calling thread: a parallel region costs more than they do
-  const bool parallel = threads > 1 && tasks > 1 && gemm_flops(g) > 2e5;
+  // products under ~0.2 ms of work run on the calling thread: a fork/join costs microseconds, and far more
+  // when the other cores are busy
+  const bool parallel = threads > 1 && tasks > 1 && gemm_flops(g) > 1.6e7;
 #pragma omp parallel for schedule(static) num_threads(threads) if (parallel)
   for (int64_t t = 0; t < tasks; ++t) {
     const int64_t member = t / blocks, r0 = (t % blocks) * kGemmRowBlock;

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "lamarck/core/backend.h"
@@ -25,11 +26,11 @@ enum class Activation { tanh, relu, identity };
 Activation parse_activation(const std::string& name);  // "tanh", "relu", "identity"; else InvalidArgument
 const char* activation_name(Activation a);
 
-// Elementwise work f(i), i in [0, n): on the CPU small ranges (n * work_per_item < 16384) run on the
-// calling thread, since a parallel region costs about a microsecond.
+// Elementwise work f(i), i in [0, n): on the CPU small ranges (n * work_per_item < 262144) run on the
+// calling thread: a fork/join costs microseconds, and much more when other processes share the cores.
 template <class F>
 void elementwise(const Exec& exec, int64_t n, F f, int64_t work_per_item = 1) {
-  if (exec.device == Device::cpu && n * work_per_item < 16384) {
+  if (exec.device == Device::cpu && n * work_per_item < 262144) {
     for (int64_t i = 0; i < n; ++i) f(i);
     return;
   }
@@ -40,7 +41,8 @@ void elementwise(const Exec& exec, int64_t n, F f, int64_t work_per_item = 1) {
 // branch-free so that loops over it vectorise, and the same arithmetic on CPU and GPU. The coefficients
 // are those of Eigen's generic_fast_tanh_float. Double precision uses the library tanh.
 LMK_HD inline float fast_tanh(float x) {
-  const float c = x > 7.90531110763549805f ? 7.90531110763549805f : (x < -7.90531110763549805f ? -7.90531110763549805f : x);
+  const float lim = 7.90531110763549805f;
+  const float c = fminf(fmaxf(x, -lim), lim);
   const float x2 = c * c;
   float p = x2 * -2.76076847742355e-16f + 2.00018790482477e-13f;
   p = x2 * p + -8.60467152213735e-11f;
@@ -53,7 +55,7 @@ LMK_HD inline float fast_tanh(float x) {
   q = x2 * q + 2.26843463243900e-03f;
   q = x2 * q + 4.89352518554385e-03f;
   const float t = p / q;
-  return (x < 0.0004f && x > -0.0004f) ? x : t;
+  return fabsf(x) < 0.0004f ? x : t;
 }
 LMK_HD inline float any_tanh(float x) { return fast_tanh(x); }
 LMK_HD inline double any_tanh(double x) {
@@ -152,6 +154,11 @@ struct BiasGrad {  // member p: grads_p[bias + j] (+)= sum_i dy[p, i, j], summed
       for (int64_t j = 0; j < width; ++j) g[j] += rows[i * width + j];
   }
 };
+// CPU float paths with Eigen's explicitly vectorised array functions (dense.cpp): GCC does not vectorise
+// the branchy scalar forms under the default -ftrapping-math.
+void bias_activate_cpu(const Exec& exec, float* y, const float* params, int64_t stride, int64_t bias_offset,
+                       int64_t P, int64_t B, int64_t width, Activation act);
+void mul_act_grad_cpu(const Exec& exec, float* d, const float* y, int64_t n, Activation act);
 template <class T>
 struct MulActGrad {  // d[i] *= act'(y[i])
   T* d;
@@ -174,6 +181,13 @@ void mlp_forward(const Exec& exec, const MlpLayout& layout, int64_t P, int64_t B
     GemmArgs g = gemm_args(Trans::no, Trans::no, P, B, out, in, B * in, param_stride, B * out);
     gemm_batched<T>(exec, g, T(1), input, params + layout.weight_offset(l), T(0), y);
     const Activation act = l + 1 < layout.num_layers() ? layout.activation : Activation::identity;
+    if constexpr (std::is_same_v<T, float>) {
+      if (exec.device == Device::cpu) {
+        detail::bias_activate_cpu(exec, y, params, param_stride, layout.bias_offset(l), P, B, out, act);
+        input = y;
+        continue;
+      }
+    }
     elementwise(exec, P * B, detail::BiasActivate<T>{y, params, param_stride, layout.bias_offset(l), B, out, act}, out);
     input = y;
   }
@@ -215,7 +229,16 @@ void mlp_backward(const Exec& exec, const MlpLayout& layout, int64_t P, int64_t 
     T* dx = l == 0 ? d_x : bufs[l % 2];
     GemmArgs gx = gemm_args(Trans::no, Trans::yes, P, B, in, out, B * out, param_stride, B * in);
     gemm_batched<T>(exec, gx, T(1), dy, params + layout.weight_offset(l), T(0), dx);
-    if (l > 0) elementwise(exec, P * B * in, detail::MulActGrad<T>{dx, input, layout.activation});
+    if (l > 0) {
+      bool done = false;
+      if constexpr (std::is_same_v<T, float>) {
+        if (exec.device == Device::cpu) {
+          detail::mul_act_grad_cpu(exec, dx, input, P * B * in, layout.activation);
+          done = true;
+        }
+      }
+      if (!done) elementwise(exec, P * B * in, detail::MulActGrad<T>{dx, input, layout.activation});
+    }
     dy = dx;
   }
 }
