@@ -90,9 +90,8 @@ struct Breakout {
     set_cell<4>(obs, b.ball_y, b.ball_x, 1);
     set_cell<4>(obs, 9, b.pos, 0);
     set_cell<4>(obs, b.last_y, b.last_x, 2);
-    for (int y = 0; y < 10; ++y)
-      for (int x = 0; x < 10; ++x)
-        if (b.bricks[y] >> x & 1) set_cell<4>(obs, y, x, 3);
+    for (int y = 0; y < 10; ++y)  // branch-free: every brick cell is written
+      for (int x = 0; x < 10; ++x) obs[(y * 10 + x) * 4 + 3] = float(b.bricks[y] >> x & 1);
   }
 };
 
