@@ -91,7 +91,8 @@ if os.path.exists(path):
     grids = {p: data[data[:, 0] == p][:, 3].reshape(len(rs), len(advs)) for p in progresses}
     vmax = max(g.max() for g in grids.values()) or 1.0
     dmax = max(np.abs(g - grids[progresses[0]]).max() for g in grids.values()) or 1e-9
-    fig, axes = plt.subplots(2, len(progresses), figsize=(3.2 * len(progresses), 6), squeeze=False)
+    fig, axes = plt.subplots(2, len(progresses), figsize=(3.4 * len(progresses), 7.5), squeeze=False)
+    fig.subplots_adjust(hspace=0.45, wspace=0.4, right=0.85)
     ext = [advs[0], advs[-1], rs[0], rs[-1]]
     for k, p in enumerate(progresses):
         im = axes[0][k].imshow(grids[p], origin="lower", aspect="auto", extent=ext, vmin=0, vmax=vmax, cmap="viridis")
@@ -100,7 +101,7 @@ if os.path.exists(path):
         axes[0][k].set_ylabel("ratio r")
         im2 = axes[1][k].imshow(grids[p] - grids[progresses[0]], origin="lower", aspect="auto", extent=ext,
                                 vmin=-dmax, vmax=dmax, cmap="RdBu_r")
-        axes[1][k].set_title("change from n/N = 0")
+        axes[1][k].set_title("change since n/N = 0")
         axes[1][k].set_xlabel("advantage")
         axes[1][k].set_ylabel("ratio r")
     fig.colorbar(im, ax=axes[0].tolist())

@@ -51,6 +51,16 @@ void evaluate(const Exec& exec, RuleKind kind, const RuleConstants& constants, c
   }
   const int64_t n = batch.P * batch.B;
   detail::RuleKernel kernel{kind, constants, theta, theta_stride, batch, loss, dloss_dr};
+  // TA-LPO: the temporal inputs' share once per agent, not once per sample
+  std::vector<float> bias, net0;
+  if (kind == RuleKind::ta_lpo) {
+    bias.resize(static_cast<size_t>(batch.P * kDriftHidden));
+    net0.resize(static_cast<size_t>(batch.P));
+    const detail::TaBiasKernel pre{theta, theta_stride, batch, bias.data(), net0.data()};
+    for (int64_t p = 0; p < batch.P; ++p) pre(p);
+    kernel.bias = bias.data();
+    kernel.net0 = net0.data();
+  }
   // the drift nets cost ~1-2k flops per sample: worth threads from a few hundred samples on
   if (rule_num_params(kind) == 0 && n < 16384) {
     for (int64_t i = 0; i < n; ++i) kernel(i);

@@ -60,7 +60,21 @@ namespace detail {
 void evaluate_cuda(RuleKind kind, const RuleConstants& constants, const float* theta, int64_t theta_stride,
                    const SampleBatch& batch, float* loss, float* dloss_dr);
 
-// The per-sample kernel shared by the CPU and CUDA paths.
+// TA-LPO's per-agent constants (rules.h ta_lpo_bias): bias (P, 128) and net0 (P).
+struct TaBiasKernel {
+  const float* theta;
+  int64_t theta_stride;
+  SampleBatch batch;
+  float* bias;
+  float* net0;
+  LMK_HD void operator()(int64_t p) const {
+    const float progress = batch.progress ? batch.progress[p] : 0.0f;
+    const float log_h = batch.log_horizon ? batch.log_horizon[p] : 0.0f;
+    net0[p] = ta_lpo_bias<float, float>(theta + p * theta_stride, progress, log_h, bias + p * kDriftHidden);
+  }
+};
+
+// The per-sample kernel shared by the CPU and CUDA paths. bias/net0: TA-LPO's per-agent constants.
 struct RuleKernel {
   RuleKind kind;
   RuleConstants constants;
@@ -69,13 +83,20 @@ struct RuleKernel {
   SampleBatch batch;
   float* loss;
   float* dloss_dr;
+  const float* bias = nullptr;
+  const float* net0 = nullptr;
   LMK_HD void operator()(int64_t i) const {
     const int64_t p = i / batch.B;
-    const float progress = batch.progress ? batch.progress[p] : 0.0f;
-    const float log_h = batch.log_horizon ? batch.log_horizon[p] : 0.0f;
     const float* th = theta ? theta + p * theta_stride : nullptr;
-    const RuleSample<float> s =
-        rule_sample<float, float>(kind, constants, th, batch.ratio[i], batch.advantage[i], progress, log_h);
+    RuleSample<float> s;
+    if (kind == RuleKind::ta_lpo || kind == RuleKind::lpo) {
+      const bool temporal = kind == RuleKind::ta_lpo;
+      s = lpo_sample_with_bias<float, float>(th, temporal, temporal ? bias + p * kDriftHidden : nullptr,
+                                             temporal ? net0[p] : 0.0f, batch.ratio[i], batch.advantage[i],
+                                             constants.clip_eps);
+    } else {
+      s = rule_sample<float, float>(kind, constants, th, batch.ratio[i], batch.advantage[i], 0.0f, 0.0f);
+    }
     loss[i] = s.loss;
     dloss_dr[i] = s.dloss_dr;
   }

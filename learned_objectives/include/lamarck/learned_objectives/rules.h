@@ -140,15 +140,17 @@ LMK_HD inline void lpo_features(T r, T adv, T* x, T* dx) {
   }
 }
 
-// net(x) = w2 · tanh(W1ᵀ x) and d net / dr = Σ_j w2_j (1 - h_j²) Σ_i W1_ij dx_i/dr.
-// theta: W1 (in, 128) row-major then w2 (128); x, dx: (in). dx may be null (no derivative).
+// net(x) = w2 · tanh(W1ᵀ x + bias) and d net / dr = Σ_j w2_j (1 - h_j²) Σ_i W1_ij dx_i/dr.
+// theta: W1 (rows, 128) row-major then w2 (128) at w2_offset; x, dx: (in) with in <= rows; bias (128) adds the
+// contribution of inputs that are constant per agent (may be null). dx may be null (no derivative).
 template <class T, class P>
-LMK_HD inline T drift_net(const P* theta, int in, const T* x, const T* dx, T* dnet_dr) {
+LMK_HD inline T drift_net(const P* theta, int in, int64_t w2_offset, const T* x, const T* dx, const T* bias,
+                          T* dnet_dr) {
   using std::tanh;
-  const P* w2 = theta + int64_t(in) * kDriftHidden;
+  const P* w2 = theta + w2_offset;
   T value = T(0), deriv = T(0);
   for (int j = 0; j < kDriftHidden; ++j) {
-    T pre = T(0), dpre = T(0);
+    T pre = bias ? bias[j] : T(0), dpre = T(0);
     for (int i = 0; i < in; ++i) {
       const T w = T(theta[i * kDriftHidden + j]);
       pre += w * x[i];
@@ -162,32 +164,46 @@ LMK_HD inline T drift_net(const P* theta, int in, const T* x, const T* dx, T* dn
   return value;
 }
 
-// LPO (temporal = false) or TA-LPO (temporal = true) for one sample.
+// TA-LPO's per-agent constants: bias_j = W1[8, j]·(n/N) + W1[9, j]·log N (the temporal inputs' share of the
+// hidden pre-activations) and net0 = w2 · tanh(bias) (the network at r = 1). Computed once per agent and
+// minibatch by the batched path; the per-sample reference recomputes them.
 template <class T, class P>
-LMK_HD inline RuleSample<T> lpo_sample(const P* theta, bool temporal, T r, T adv, T progress, T log_horizon,
-                                       T eps) {
-  T x[kTaLpoInputs], dx[kTaLpoInputs];
-  lpo_features(r, adv, x, dx);
-  int in = kLpoInputs;
+LMK_HD inline T ta_lpo_bias(const P* theta, T progress, T log_horizon, T* bias) {
+  using std::tanh;
+  const P* w2 = theta + int64_t(kTaLpoInputs) * kDriftHidden;
   T net0 = T(0);
-  if (temporal) {
-    x[8] = progress;
-    x[9] = log_horizon;
-    dx[8] = T(0);
-    dx[9] = T(0);
-    in = kTaLpoInputs;
-    // the value at r = 1 (all drift features 0) for the same temporal inputs
-    T x0[kTaLpoInputs] = {};
-    x0[8] = progress;
-    x0[9] = log_horizon;
-    net0 = drift_net<T, P>(theta, in, x0, nullptr, nullptr);
+  for (int j = 0; j < kDriftHidden; ++j) {
+    bias[j] = T(theta[8 * kDriftHidden + j]) * progress + T(theta[9 * kDriftHidden + j]) * log_horizon;
+    net0 += T(w2[j]) * tanh(bias[j]);
   }
+  return net0;
+}
+
+// The drift nets for one sample given the per-agent constants (bias null and net0 = 0 for LPO).
+template <class T, class P>
+LMK_HD inline RuleSample<T> lpo_sample_with_bias(const P* theta, bool temporal, const T* bias, T net0, T r, T adv,
+                                                 T eps) {
+  T x[kLpoInputs], dx[kLpoInputs];
+  lpo_features(r, adv, x, dx);
+  const int64_t w2_offset = int64_t(temporal ? kTaLpoInputs : kLpoInputs) * kDriftHidden;
   T dnet = T(0);
-  const T net = drift_net<T, P>(theta, in, x, dx, &dnet) - net0;
+  const T net = drift_net<T, P>(theta, kLpoInputs, w2_offset, x, dx, temporal ? bias : nullptr, &dnet) -
+                (temporal ? net0 : T(0));
   T dppo = T(0);
   const T ppo = ppo_drift(r, adv, eps, &dppo);
   const T z = net + ppo - T(kDriftOffset);
   return from_drift(r, adv, relu(z), z > T(0) ? dnet + dppo : T(0));
+}
+
+// LPO (temporal = false) or TA-LPO (temporal = true) for one sample: the plain form, which also
+// recomputes TA-LPO's per-agent constants.
+template <class T, class P>
+LMK_HD inline RuleSample<T> lpo_sample(const P* theta, bool temporal, T r, T adv, T progress, T log_horizon,
+                                       T eps) {
+  T bias[kDriftHidden];
+  T net0 = T(0);
+  if (temporal) net0 = ta_lpo_bias<T, P>(theta, progress, log_horizon, bias);
+  return lpo_sample_with_bias<T, P>(theta, temporal, bias, net0, r, adv, eps);
 }
 
 // Any rule for one sample. theta: this agent's parameters (ignored by the fixed rules).
