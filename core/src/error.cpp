@@ -31,15 +31,19 @@ std::string closest_match(const std::string& value, const std::vector<std::strin
     return s;
   };
   const std::string v = lower(value);
+  // rank by (effective distance, edit distance): a choice that contains the value, or is contained in
+  // it, counts as at most 2 edits ("breakout" -> "MinAtar/Breakout"), but a plain typo still wins
+  // ("num_env" -> "num_envs", not "env")
   std::string best;
-  int best_distance = 1 << 30;
+  int best_distance = 1 << 30, best_edits = 1 << 30;
   for (const std::string& choice : choices) {
     const std::string c = lower(choice);
-    int d = edit_distance(v, c);
-    // a choice that contains the value (or the reverse) is a strong hint: "breakout" -> "MinAtar/Breakout"
-    if (!v.empty() && (c.find(v) != std::string::npos || v.find(c) != std::string::npos)) d = std::min(d, 1);
-    if (d < best_distance) {
-      best_distance = d;
+    const int edits = edit_distance(v, c);
+    const bool contains = !v.empty() && (c.find(v) != std::string::npos || v.find(c) != std::string::npos);
+    const int distance = contains ? std::min(edits, 2) : edits;
+    if (distance < best_distance || (distance == best_distance && edits < best_edits)) {
+      best_distance = distance;
+      best_edits = edits;
       best = choice;
     }
   }

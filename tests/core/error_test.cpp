@@ -16,6 +16,8 @@ TEST(Error, ClosestMatch) {
   EXPECT_EQ(closest_match("CartPole-v0", envs), "CartPole-v1");
   EXPECT_EQ(closest_match("breakout", envs), "MinAtar/Breakout");
   EXPECT_EQ(closest_match("zzzzzzzzzz", envs), "");
+  // a typo beats a substring
+  EXPECT_EQ(closest_match("num_env", {"env", "algo", "num_envs"}), "num_envs");
 }
 
 TEST(Error, UnknownChoiceMessageListsChoices) {
