@@ -190,3 +190,20 @@ TEST(Evaluate, MeanInterval) {
 
 }  // namespace
 }  // namespace lamarck::meta
+
+namespace lamarck::meta {
+namespace {
+// Every shipped meta-training config parses and validates.
+TEST(MetaConfig, ShippedConfigsAreValid) {
+  const std::string dir = std::string(LAMARCK_TEST_DATA_DIR) + "/../../experiments/configs";
+  int count = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("meta_", 0) != 0 || entry.path().extension() != ".json") continue;
+    EXPECT_NO_THROW(load_meta_config(entry.path().string())) << name;
+    ++count;
+  }
+  EXPECT_GE(count, 3);
+}
+}  // namespace
+}  // namespace lamarck::meta
