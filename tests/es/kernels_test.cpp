@@ -68,6 +68,32 @@ TEST(Kernels, AntitheticSamplingMirrorsAroundTheMean) {
     }
 }
 
+TEST(Kernels, RowSamplerEqualsTheBlockSamplerBitwise) {
+  for (int64_t D : {1, 3, 255, 256, 257, 1031}) {
+    const int64_t P = 6, blocks = (D + 3) / 4;
+    std::vector<float> mean(static_cast<size_t>(D)), a(static_cast<size_t>(P * D)), b(static_cast<size_t>(P * D));
+    for (int64_t j = 0; j < D; ++j) mean[size_t(j)] = 0.01f * float(j);
+    const Key gen = derive_key(3, 1, 4, 1);
+    parallel_for(Exec{}, (P / 2) * blocks, SampleGaussian{gen, mean.data(), nullptr, 0.3f, a.data(), D, blocks, true});
+    parallel_for(Exec{Device::cpu, 2}, P / 2, SampleGaussianRows{gen, mean.data(), nullptr, 0.3f, b.data(), D, true});
+    EXPECT_EQ(a, b) << "D=" << D;
+  }
+}
+
+TEST(Kernels, FastMathMatchesLibm) {
+  double worst_log = 0, worst_trig = 0;
+  for (uint32_t i = 1; i < (1u << 24); i += 997) {
+    const float u = float(i) / 16777216.0f;
+    worst_log = std::max(worst_log, std::fabs(double(fastmath::log_pos(u)) - std::log(double(u))));
+    const fastmath::CosSin cs = fastmath::cos_sin_turn(u);
+    const float c = cs.c, s = cs.s;
+    worst_trig = std::max(worst_trig, std::fabs(double(c) - std::cos(2 * M_PI * double(u))));
+    worst_trig = std::max(worst_trig, std::fabs(double(s) - std::sin(2 * M_PI * double(u))));
+  }
+  EXPECT_LT(worst_log, 2e-6);
+  EXPECT_LT(worst_trig, 1e-6);
+}
+
 // Each optimizer descends f(theta) = |theta - 2|^2 given the ascent direction -(theta - 2).
 TEST(Optimizers, EachConvergesOnAQuadratic) {
   for (OptimizerKind kind : {OptimizerKind::sgd, OptimizerKind::adam, OptimizerKind::clipup}) {

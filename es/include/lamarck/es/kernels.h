@@ -6,23 +6,70 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 #include "lamarck/core/platform.h"
 #include "lamarck/core/rng.h"
 
 namespace lamarck::es {
 
+// Float math for the Gaussian kernels, written out (no libm) so that the CPU and the GPU compute the
+// same bits and the CPU loop vectorises. Max abs error vs libm: log ~1e-7, sin/cos ~1e-7.
+namespace fastmath {
+LMK_HD inline uint32_t bits(float x) {
+#if LMK_ON_DEVICE
+  return __float_as_uint(x);
+#else
+  return __builtin_bit_cast(uint32_t, x);
+#endif
+}
+LMK_HD inline float from_bits(uint32_t u) {
+#if LMK_ON_DEVICE
+  return __uint_as_float(u);
+#else
+  return __builtin_bit_cast(float, u);
+#endif
+}
+// ln(x) for normal x > 0: x = 2^e m with m in [sqrt(1/2), sqrt(2)), ln m = 2 atanh((m-1)/(m+1)) by series.
+LMK_HD inline float log_pos(float x) {
+  const uint32_t u = bits(x);
+  int e = int((u >> 23) & 0xffu) - 127;
+  float m = from_bits((u & 0x007fffffu) | 0x3f800000u);  // [1, 2)
+  const int big = m > 1.41421356f;
+  m *= 1.0f - 0.5f * float(big);  // exact: times 1 or 0.5
+  e += big;
+  const float t = (m - 1.0f) / (m + 1.0f), t2 = t * t;
+  const float series = t * (2.0f + t2 * (0.666666667f + t2 * (0.4f + t2 * (0.285714286f + t2 * 0.222222222f))));
+  return float(e) * 0.693147181f + series;
+}
+// (cos, sin) of 2 pi u for u in [0, 1): quadrant k = round(4u), phi = 2 pi (u - k/4) in [-pi/4, pi/4].
+struct CosSin {
+  float c, s;
+};
+LMK_HD inline CosSin cos_sin_turn(float u) {
+  const float k = floorf(4.0f * u + 0.5f);
+  const float phi = 6.28318531f * (u - 0.25f * k), p2 = phi * phi;
+  const float sp = phi * (1.0f + p2 * (-0.166666667f + p2 * (0.00833333333f + p2 * (-0.000198412698f + p2 * 2.75573192e-6f))));
+  const float cp = 1.0f + p2 * (-0.5f + p2 * (0.0416666667f + p2 * (-0.00138888889f + p2 * (2.48015873e-5f - p2 * 2.75573192e-7f))));
+  // rotate by q quarter turns: (cp, sp) -> (-sp, cp) -> (-cp, -sp) -> (sp, -cp); signs are exact factors
+  const int q = int(k) & 3;
+  const float swap = float(q & 1);
+  const float a = cp * (1.0f - swap) + sp * swap, b = sp * (1.0f - swap) + cp * swap;  // exact selects
+  return CosSin{(1.0f - float((q + 1) & 2)) * a, (1.0f - float(q & 2)) * b};
+}
+}  // namespace fastmath
+
 // Four standard normals from Philox block `block` of `key` (Box-Muller on the two pairs of words).
 LMK_HD inline void normal4(Key key, uint64_t block, float out[4]) {
   const Block4 b = random_block(key, block);
-  const float r0 = sqrtf(-2.0f * logf(u32_to_open_unit_float(b.v[0])));
-  const float t0 = 6.283185307179586f * u32_to_unit_float(b.v[1]);
-  const float r1 = sqrtf(-2.0f * logf(u32_to_open_unit_float(b.v[2])));
-  const float t1 = 6.283185307179586f * u32_to_unit_float(b.v[3]);
-  out[0] = r0 * cosf(t0);
-  out[1] = r0 * sinf(t0);
-  out[2] = r1 * cosf(t1);
-  out[3] = r1 * sinf(t1);
+  const float r0 = sqrtf(-2.0f * fastmath::log_pos(u32_to_open_unit_float(b.v[0])));
+  const float r1 = sqrtf(-2.0f * fastmath::log_pos(u32_to_open_unit_float(b.v[2])));
+  const fastmath::CosSin t0 = fastmath::cos_sin_turn(u32_to_unit_float(b.v[1]));
+  const fastmath::CosSin t1 = fastmath::cos_sin_turn(u32_to_unit_float(b.v[3]));
+  out[0] = r0 * t0.c;
+  out[1] = r0 * t0.s;
+  out[2] = r1 * t1.c;
+  out[3] = r1 * t1.s;
 }
 
 // Element j of the standard-normal vector of `key` (the same value normal4 gives at lane j % 4).
@@ -83,6 +130,73 @@ struct SampleGaussian {
       const float step = s * eps[t];
       plus[t] = mean[j0 + t] + step;
       if (antithetic) minus[t] = mean[j0 + t] - step;
+    }
+  }
+};
+
+// CPU fast path of SampleGaussian: one antithetic pair per call (launched over P/2), its row generated in
+// chunks whose blocks are independent so the loop vectorises. Bitwise equal to SampleGaussian.
+struct SampleGaussianRows {
+  static constexpr int64_t kChunk = 64;  // blocks per chunk (256 floats)
+  Key gen;
+  const float* mean;
+  const float* sigma;
+  float sigma_scalar;
+  float* out;
+  int64_t dim;
+  bool antithetic;
+  void operator()(int64_t k) const {
+    const Key key = row_key(gen, k);
+    float* plus = out + (antithetic ? 2 * k : k) * dim;
+    float* minus = plus + dim;
+    alignas(64) float eps[4 * kChunk];
+    for (int64_t b0 = 0; b0 * 4 < dim; b0 += kChunk) {
+      chunk(key, uint64_t(b0), eps);
+      const int64_t j0 = b0 * 4, n = dim - j0 < 4 * kChunk ? dim - j0 : 4 * kChunk;
+      for (int64_t t = 0; t < n; ++t) {
+        const float step = (sigma ? sigma[j0 + t] : sigma_scalar) * eps[(t & 3) * kChunk + (t >> 2)];
+        plus[j0 + t] = mean[j0 + t] + step;
+        if (antithetic) minus[j0 + t] = mean[j0 + t] - step;
+      }
+    }
+  }
+  // eps[lane * kChunk + t] = normal4(key, first + t)[lane] for t < kChunk, lane < 4: structure-of-arrays
+  // Philox rounds and Box-Muller so the compiler vectorises across t (same arithmetic as normal4, hence
+  // the same bits).
+  static void chunk(Key key, uint64_t first, float* eps) {
+    using namespace philox_detail;
+    alignas(64) uint32_t v0[kChunk], v1[kChunk], v2[kChunk], v3[kChunk];
+#pragma omp simd
+    for (int64_t t = 0; t < kChunk; ++t) {
+      const uint64_t ctr = first + uint64_t(t);
+      uint32_t c0 = uint32_t(ctr), c1 = uint32_t(ctr >> 32), c2 = 0, c3 = 0;
+      uint32_t k0 = key.w[0], k1 = key.w[1];
+      for (int round = 0; round < 10; ++round) {
+        const uint64_t p0 = uint64_t(kMul0) * c0;
+        const uint64_t p1 = uint64_t(kMul1) * c2;
+        const uint32_t n0 = uint32_t(p1 >> 32) ^ c1 ^ k0, n1 = uint32_t(p1);
+        const uint32_t n2 = uint32_t(p0 >> 32) ^ c3 ^ k1, n3 = uint32_t(p0);
+        c0 = n0;
+        c1 = n1;
+        c2 = n2;
+        c3 = n3;
+        k0 += kWeyl0;
+        k1 += kWeyl1;
+      }
+      v0[t] = c0;
+      v1[t] = c1;
+      v2[t] = c2;
+      v3[t] = c3;
+    }
+    for (int64_t t = 0; t < kChunk; ++t) {
+      const float r0 = sqrtf(-2.0f * fastmath::log_pos(u32_to_open_unit_float(v0[t])));
+      const float r1 = sqrtf(-2.0f * fastmath::log_pos(u32_to_open_unit_float(v2[t])));
+      const fastmath::CosSin t0 = fastmath::cos_sin_turn(u32_to_unit_float(v1[t]));
+      const fastmath::CosSin t1 = fastmath::cos_sin_turn(u32_to_unit_float(v3[t]));
+      eps[t] = r0 * t0.c;
+      eps[kChunk + t] = r0 * t0.s;
+      eps[2 * kChunk + t] = r1 * t1.c;
+      eps[3 * kChunk + t] = r1 * t1.s;
     }
   }
 };
