@@ -85,12 +85,15 @@ TEST(Kernels, FastMathMatchesLibm) {
   for (uint32_t i = 1; i < (1u << 24); i += 997) {
     const float u = float(i) / 16777216.0f;
     worst_log = std::max(worst_log, std::fabs(double(fastmath::log_pos(u)) - std::log(double(u))));
+    const double open = (double(i) + 1.0) / 16777216.0;
+    worst_log = std::max(worst_log, std::fabs(double(fastmath::log_unit24(int32_t(i))) - std::log(open)));
     const fastmath::CosSin cs = fastmath::cos_sin_turn(u);
     const float c = cs.c, s = cs.s;
     worst_trig = std::max(worst_trig, std::fabs(double(c) - std::cos(2 * M_PI * double(u))));
     worst_trig = std::max(worst_trig, std::fabs(double(s) - std::sin(2 * M_PI * double(u))));
   }
   EXPECT_LT(worst_log, 2e-6);
+  EXPECT_NEAR(fastmath::log_unit24((1 << 24) - 1), 0.0f, 1e-7f);  // ln 1, the largest input
   EXPECT_LT(worst_trig, 1e-6);
 }
 

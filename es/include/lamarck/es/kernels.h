@@ -42,6 +42,34 @@ LMK_HD inline float log_pos(float x) {
   const float series = t * (2.0f + t2 * (0.666666667f + t2 * (0.4f + t2 * (0.285714286f + t2 * 0.222222222f))));
   return float(e) * 0.693147181f + series;
 }
+// ln((v + 1) / 2^24) for an integer v in [0, 2^24): w = v + 1 = 2^e m with m in [1, 2) split by integer ops
+// (binary search for the exponent, shift) so that no float bit-cast is needed and the CPU loop vectorises; then
+// m > sqrt(2) is halved and ln m = 2 atanh((m-1)/(m+1)) by series.
+LMK_HD inline float log_unit24(int32_t v) {
+  const int32_t w = v + 1;
+  // e = floor(log2 w) by a branch-free binary search on signed ints (vectorises; w < 2^25)
+  int32_t x = w, e = 0, sh;
+  sh = (x >= (1 << 16)) * 16;
+  x >>= sh;
+  e += sh;
+  sh = (x >= (1 << 8)) * 8;
+  x >>= sh;
+  e += sh;
+  sh = (x >= (1 << 4)) * 4;
+  x >>= sh;
+  e += sh;
+  sh = (x >= (1 << 2)) * 2;
+  x >>= sh;
+  e += sh;
+  e += (x >= 2);
+  const int32_t mi = e <= 23 ? (w << (23 - e)) : (w >> (e - 23));  // in [2^23, 2^24): exact
+  float m = float(mi) * (1.0f / 8388608.0f);
+  const int big = m > 1.41421356f;
+  m *= 1.0f - 0.5f * float(big);
+  const float t = (m - 1.0f) / (m + 1.0f), t2 = t * t;
+  const float series = t * (2.0f + t2 * (0.666666667f + t2 * (0.4f + t2 * (0.285714286f + t2 * 0.222222222f))));
+  return float(e + big - 24) * 0.693147181f + series;
+}
 // (cos, sin) of 2 pi u for u in [0, 1): quadrant k = round(4u), phi = 2 pi (u - k/4) in [-pi/4, pi/4].
 struct CosSin {
   float c, s;
@@ -62,8 +90,8 @@ LMK_HD inline CosSin cos_sin_turn(float u) {
 // Four standard normals from Philox block `block` of `key` (Box-Muller on the two pairs of words).
 LMK_HD inline void normal4(Key key, uint64_t block, float out[4]) {
   const Block4 b = random_block(key, block);
-  const float r0 = sqrtf(-2.0f * fastmath::log_pos(u32_to_open_unit_float(b.v[0])));
-  const float r1 = sqrtf(-2.0f * fastmath::log_pos(u32_to_open_unit_float(b.v[2])));
+  const float r0 = sqrtf(-2.0f * fastmath::log_unit24(int32_t(b.v[0] >> 8)));
+  const float r1 = sqrtf(-2.0f * fastmath::log_unit24(int32_t(b.v[2] >> 8)));
   const fastmath::CosSin t0 = fastmath::cos_sin_turn(u32_to_unit_float(b.v[1]));
   const fastmath::CosSin t1 = fastmath::cos_sin_turn(u32_to_unit_float(b.v[3]));
   out[0] = r0 * t0.c;
@@ -165,7 +193,8 @@ struct SampleGaussianRows {
   // the same bits).
   static void chunk(Key key, uint64_t first, float* eps) {
     using namespace philox_detail;
-    alignas(64) uint32_t v0[kChunk], v1[kChunk], v2[kChunk], v3[kChunk];
+    // the top 24 bits of each Philox word, as int32 (exactly the values u32_to_unit_float scales)
+    alignas(64) int32_t v0[kChunk], v1[kChunk], v2[kChunk], v3[kChunk];
 #pragma omp simd
     for (int64_t t = 0; t < kChunk; ++t) {
       const uint64_t ctr = first + uint64_t(t);
@@ -183,16 +212,17 @@ struct SampleGaussianRows {
         k0 += kWeyl0;
         k1 += kWeyl1;
       }
-      v0[t] = c0;
-      v1[t] = c1;
-      v2[t] = c2;
-      v3[t] = c3;
+      v0[t] = int32_t(c0 >> 8);
+      v1[t] = int32_t(c1 >> 8);
+      v2[t] = int32_t(c2 >> 8);
+      v3[t] = int32_t(c3 >> 8);
     }
     for (int64_t t = 0; t < kChunk; ++t) {
-      const float r0 = sqrtf(-2.0f * fastmath::log_pos(u32_to_open_unit_float(v0[t])));
-      const float r1 = sqrtf(-2.0f * fastmath::log_pos(u32_to_open_unit_float(v2[t])));
-      const fastmath::CosSin t0 = fastmath::cos_sin_turn(u32_to_unit_float(v1[t]));
-      const fastmath::CosSin t1 = fastmath::cos_sin_turn(u32_to_unit_float(v3[t]));
+      // float(v) / 2^24 = u32_to_unit_float (exact)
+      const float r0 = sqrtf(-2.0f * fastmath::log_unit24(v0[t]));
+      const float r1 = sqrtf(-2.0f * fastmath::log_unit24(v2[t]));
+      const fastmath::CosSin t0 = fastmath::cos_sin_turn(float(v1[t]) * (1.0f / 16777216.0f));
+      const fastmath::CosSin t1 = fastmath::cos_sin_turn(float(v3[t]) * (1.0f / 16777216.0f));
       eps[t] = r0 * t0.c;
       eps[kChunk + t] = r0 * t0.s;
       eps[2 * kChunk + t] = r1 * t1.c;
