@@ -206,3 +206,28 @@ TEST(Batch, InstancesMatchIndependentRuns) {
 
 }  // namespace
 }  // namespace lamarck::es
+
+namespace lamarck::es {
+namespace {
+
+// Weight decay adds wd * |x|^2 to the loss before shaping: on a flat fitness it alone pulls the mean to 0,
+// in both directions.
+TEST(WeightDecay, PullsTheMeanToZeroOnAFlatFitness) {
+  for (Direction dir : {Direction::minimize, Direction::maximize}) {
+    Settings s = testing::settings_for(10, 2, 3.0, 0.3, 32);
+    s.weight_decay = 0.1;
+    s.direction = dir;
+    s.options = {{"lr", 0.05}};
+    auto es = make_strategy("open_es", s);
+    for (int g = 0; g < 200; ++g) {
+      std::vector<float> x = es->ask(), f(32, 1.0f);
+      es->tell(x.data(), f.data());
+    }
+    double norm = 0;
+    for (float v : es->mean()) norm += double(v) * v;
+    EXPECT_LT(std::sqrt(norm), 0.2 * std::sqrt(90.0)) << direction_name(dir);
+  }
+}
+
+}  // namespace
+}  // namespace lamarck::es
