@@ -1,5 +1,6 @@
 // rl_bench: the inner loop's speed, each number next to a baseline measured in the same run.
-//   rl_bench gemm                 batched-GEMM peak of this machine (the roofline), 1 thread and all
+//   rl_bench gemm                 batched-GEMM peak of this machine (the roofline), 1 thread and all;
+//                                 on a CUDA build with a device, also cuBLAS at P = 64 and 2048
 //   rl_bench single [steps]       one CartPole agent, CleanRL defaults (compare: CleanRL ppo.py wall time)
 //   rl_bench population [P] [steps]  P CartPole agents in lockstep: aggregate SPS and the fraction of the
 //                                 GEMM peak that the training FLOPs reach
@@ -13,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "lamarck/core/device_array.h"
 #include "lamarck/core/nn/gemm.h"
 #include "lamarck/rl/trainer.h"
 
@@ -52,6 +54,27 @@ double flops_per_step(const rl::Trainer& t) {
   return 2.0 * (fwd + double(c.update_epochs) * (fwd + bwd));
 }
 
+// The same on a CUDA device (cuBLAS strided batched), P members: GFLOP/s.
+double gemm_peak_cuda(int64_t P) {
+  const int64_t m = 128, n = 64, k = 64;
+  const Exec exec{Device::cuda, 0};
+  DeviceArray<float> a(std::vector<float>(size_t(P * m * k), 0.5f), Device::cuda);
+  DeviceArray<float> b(std::vector<float>(size_t(P * k * n), 0.25f), Device::cuda);
+  DeviceArray<float> c(P * m * n, Device::cuda);
+  nn::GemmArgs g = nn::gemm_args(nn::Trans::no, nn::Trans::no, P, m, n, k, m * k, k * n, m * n);
+  nn::gemm_batched<float>(exec, g, 1.0f, a.data(), b.data(), 0.0f, c.data());  // warm-up
+  synchronize(exec);
+  double best = 0;
+  for (int rep = 0; rep < 5; ++rep) {
+    const int iters = 200;
+    const double t0 = now();
+    for (int i = 0; i < iters; ++i) nn::gemm_batched<float>(exec, g, 1.0f, a.data(), b.data(), 0.0f, c.data());
+    synchronize(exec);
+    best = std::max(best, nn::gemm_flops(g) * iters / (now() - t0) / 1e9);
+  }
+  return best;
+}
+
 long peak_rss_kb() {
   std::ifstream f("/proc/self/status");
   std::string line;
@@ -68,6 +91,9 @@ int main(int argc, char** argv) {
   if (mode == "gemm") {
     std::printf("gemm peak (P=64, 128x64x64): 1 thread %.1f GFLOP/s, %d threads %.1f GFLOP/s\n", gemm_peak(1, 64),
                 threads, gemm_peak(threads, 64));
+    if (cuda_available())
+      for (int64_t P : {64, 2048})
+        std::printf("gemm on CUDA (cuBLAS, P=%lld, 128x64x64): %.1f GFLOP/s\n", (long long)P, gemm_peak_cuda(P));
   } else if (mode == "single") {
     rl::TrainConfig c;
     if (argc > 2) c.total_timesteps = std::atoll(argv[2]);
