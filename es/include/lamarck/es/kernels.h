@@ -43,32 +43,33 @@ LMK_HD inline float log_pos(float x) {
   return float(e) * 0.693147181f + series;
 }
 // ln((v + 1) / 2^24) for an integer v in [0, 2^24): w = v + 1 = 2^e m with m in [1, 2) split by integer ops
-// (binary search for the exponent, shift) so that no float bit-cast is needed and the CPU loop vectorises; then
+// (binary search for the exponent by exact power-of-two factors) so that no float bit-cast is needed and the CPU loop vectorises; then
 // m > sqrt(2) is halved and ln m = 2 atanh((m-1)/(m+1)) by series.
 LMK_HD inline float log_unit24(int32_t v) {
   const int32_t w = v + 1;
-  // e = floor(log2 w) by a branch-free binary search on signed ints (vectorises; w < 2^25)
-  int32_t x = w, e = 0, sh;
-  sh = (x >= (1 << 16)) * 16;
-  x >>= sh;
-  e += sh;
-  sh = (x >= (1 << 8)) * 8;
-  x >>= sh;
-  e += sh;
-  sh = (x >= (1 << 4)) * 4;
-  x >>= sh;
-  e += sh;
-  sh = (x >= (1 << 2)) * 2;
-  x >>= sh;
-  e += sh;
-  e += (x >= 2);
-  const int32_t mi = e <= 23 ? (w << (23 - e)) : (w >> (e - 23));  // in [2^23, 2^24): exact
-  float m = float(mi) * (1.0f / 8388608.0f);
-  const int big = m > 1.41421356f;
-  m *= 1.0f - 0.5f * float(big);
+  // w = 2^e m, m in [1, 2), by a branch-free binary search in float: every factor is a power of two, so
+  // each step is exact (w <= 2^24 is exact in float)
+  float m = float(w), e = 0.0f;
+  float c = float(m >= 65536.0f);
+  m *= 1.0f - c * (1.0f - 1.0f / 65536.0f);
+  e += 16.0f * c;
+  c = float(m >= 256.0f);
+  m *= 1.0f - c * (1.0f - 1.0f / 256.0f);
+  e += 8.0f * c;
+  c = float(m >= 16.0f);
+  m *= 1.0f - c * (1.0f - 1.0f / 16.0f);
+  e += 4.0f * c;
+  c = float(m >= 4.0f);
+  m *= 1.0f - c * 0.75f;
+  e += 2.0f * c;
+  c = float(m >= 2.0f);
+  m *= 1.0f - c * 0.5f;
+  e += c;
+  const float big = float(m > 1.41421356f);
+  m *= 1.0f - 0.5f * big;
   const float t = (m - 1.0f) / (m + 1.0f), t2 = t * t;
   const float series = t * (2.0f + t2 * (0.666666667f + t2 * (0.4f + t2 * (0.285714286f + t2 * 0.222222222f))));
-  return float(e + big - 24) * 0.693147181f + series;
+  return (e + big - 24.0f) * 0.693147181f + series;
 }
 // (cos, sin) of 2 pi u for u in [0, 1): quadrant k = round(4u), phi = 2 pi (u - k/4) in [-pi/4, pi/4].
 struct CosSin {
@@ -79,11 +80,14 @@ LMK_HD inline CosSin cos_sin_turn(float u) {
   const float phi = 6.28318531f * (u - 0.25f * k), p2 = phi * phi;
   const float sp = phi * (1.0f + p2 * (-0.166666667f + p2 * (0.00833333333f + p2 * (-0.000198412698f + p2 * 2.75573192e-6f))));
   const float cp = 1.0f + p2 * (-0.5f + p2 * (0.0416666667f + p2 * (-0.00138888889f + p2 * (2.48015873e-5f - p2 * 2.75573192e-7f))));
-  // rotate by q quarter turns: (cp, sp) -> (-sp, cp) -> (-cp, -sp) -> (sp, -cp); signs are exact factors
-  const int q = int(k) & 3;
-  const float swap = float(q & 1);
+  // rotate by q = k mod 4 quarter turns: (cp, sp) -> (-sp, cp) -> (-cp, -sp) -> (sp, -cp); all in float
+  // with exact factors 0, 1, -1 (no integer conversions, so the CPU loop vectorises)
+  const float q = k - 4.0f * floorf(0.25f * k);
+  const float swap = q - 2.0f * floorf(0.5f * q);
   const float a = cp * (1.0f - swap) + sp * swap, b = sp * (1.0f - swap) + cp * swap;  // exact selects
-  return CosSin{(1.0f - float((q + 1) & 2)) * a, (1.0f - float(q & 2)) * b};
+  const float sign_c = 1.0f - 2.0f * float(q > 0.5f) * float(q < 2.5f);
+  const float sign_s = 1.0f - 2.0f * float(q > 1.5f);
+  return CosSin{sign_c * a, sign_s * b};
 }
 }  // namespace fastmath
 
