@@ -82,16 +82,19 @@ LMK_HD inline void reset_one(const BatchView<Env>& v, int64_t i, uint64_t seed) 
 
 // The end of an episode (if it ended) and the observation of instance i, after its physics stepped.
 template <class Env>
-LMK_HD inline void finish_one(const BatchView<Env>& v, int64_t i) {
+LMK_HD inline void end_episode(const BatchView<Env>& v, int64_t i) {
   const auto& p = v.params_of(i);
-  if (v.terminated[i] || v.truncated[i]) {
-    Env::observe(p, v.states[i], v.final_obs + i * Env::kObsSize);
-    Philox rng(v.keys[i], v.counters[i]);
-    Env::reset(p, v.states[i], rng);
-    v.counters[i] = rng.counter;
-    v.steps[i] = 0;
-  }
-  Env::observe(p, v.states[i], v.obs + i * Env::kObsSize);
+  Env::observe(p, v.states[i], v.final_obs + i * Env::kObsSize);
+  Philox rng(v.keys[i], v.counters[i]);
+  Env::reset(p, v.states[i], rng);
+  v.counters[i] = rng.counter;
+  v.steps[i] = 0;
+}
+
+template <class Env>
+LMK_HD inline void finish_one(const BatchView<Env>& v, int64_t i) {
+  if (v.terminated[i] || v.truncated[i]) end_episode(v, i);
+  Env::observe(v.params_of(i), v.states[i], v.obs + i * Env::kObsSize);
 }
 
 // The physics of instance i: new state, reward, terminated, truncated (Gymnasium's TimeLimit:
@@ -152,13 +155,31 @@ void step_cpu(const BatchView<Env>& v, const typename Env::Action* actions, int6
   parallel_for(exec, chunks, [&](int64_t c) {
     const int64_t begin = c * kChunk;
     const int64_t end = begin + kChunk < n ? begin + kChunk : n;
+    const BatchView<Env> w = v;  // a local copy: stores through its pointers cannot change it
     if (v.params_stride == 0) {
       const typename Env::Params p = v.params[0];
-      for (int64_t i = begin; i < end; ++i) physics_one(v, i, p, actions);
+      if constexpr (!Env::kStepDrawsRandom) {
+        // instances are independent: ask for SIMD (bitwise the same arithmetic, -ffp-contract=off)
+#pragma omp simd
+        for (int64_t i = begin; i < end; ++i) physics_one(w, i, p, actions);
+      } else {
+        for (int64_t i = begin; i < end; ++i) physics_one(w, i, p, actions);
+      }
     } else {
-      for (int64_t i = begin; i < end; ++i) physics_one(v, i, v.params[i], actions);
+      for (int64_t i = begin; i < end; ++i) physics_one(w, i, w.params[i], actions);
     }
-    for (int64_t i = begin; i < end; ++i) finish_one(v, i);
+    // ended episodes (rare): final observation and reset; then every observation
+    for (int64_t i = begin; i < end; ++i)
+      if (w.terminated[i] | w.truncated[i]) end_episode(w, i);
+    if constexpr (!Env::kStepDrawsRandom) {
+      if (v.params_stride == 0) {
+        const typename Env::Params p = v.params[0];
+#pragma omp simd
+        for (int64_t i = begin; i < end; ++i) Env::observe(p, w.states[i], w.obs + i * Env::kObsSize);
+        return;
+      }
+    }
+    for (int64_t i = begin; i < end; ++i) Env::observe(w.params_of(i), w.states[i], w.obs + i * Env::kObsSize);
   });
 }
 

@@ -6,12 +6,26 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 
 #include "lamarck/core/platform.h"
 
 namespace lamarck::envs {
 
 LMK_HD inline float clampf(float x, float lo, float hi) { return x < lo ? lo : (x > hi ? hi : x); }
+
+// c ? a : b by bit masks. Same result as the ternary; use it for selects on a Params flag, which
+// otherwise stop g++ from vectorising the batched physics loop.
+LMK_HD inline float select_bits(bool c, float a, float b) {
+  uint32_t ua, ub;
+  memcpy(&ua, &a, sizeof(ua));
+  memcpy(&ub, &b, sizeof(ub));
+  const uint32_t mask = 0u - uint32_t(c);
+  const uint32_t r = (ua & mask) | (ub & ~mask);
+  float out;
+  memcpy(&out, &r, sizeof(out));
+  return out;
+}
 
 struct SinCos {
   float sin, cos;

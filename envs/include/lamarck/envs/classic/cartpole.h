@@ -90,13 +90,13 @@ struct CartPole {
     // integrate: explicit Euler, or semi-implicit (each velocity before its position); branch-free
     const float x_dot = s.x_dot + p.tau * xacc;
     const float theta_dot = s.theta_dot + p.tau * thetaacc;
-    s.x = s.x + p.tau * (p.semi_implicit ? x_dot : s.x_dot);
-    s.theta = s.theta + p.tau * (p.semi_implicit ? theta_dot : s.theta_dot);
+    s.x = s.x + p.tau * select_bits(p.semi_implicit, x_dot, s.x_dot);
+    s.theta = s.theta + p.tau * select_bits(p.semi_implicit, theta_dot, s.theta_dot);
     s.x_dot = x_dot;
     s.theta_dot = theta_dot;
     const bool terminated = (s.x < -p.x_threshold) | (s.x > p.x_threshold) | (s.theta < -p.theta_threshold) |
                             (s.theta > p.theta_threshold);
-    const float reward = p.sutton_barto_reward ? (terminated ? -1.0f : 0.0f) : 1.0f;
+    const float reward = select_bits(p.sutton_barto_reward, terminated ? -1.0f : 0.0f, 1.0f);
     return Transition{reward, terminated};
   }
 
