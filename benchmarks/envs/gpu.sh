@@ -3,8 +3,10 @@
 # >= 2^16 envs), against the same env on all CPU cores of the same machine in the same run.
 # Usage: benchmarks/envs/gpu.sh [CUDA_BUILD_DIR]   (a build with -DLAMARCK_CUDA=ON)
 set -euo pipefail
-build=${1:-build-cuda}
+build=${1:-build/cuda}
+# a CUDA build tree, or a folder of bundled executables (scripts/device-bundle)
 lamarck="$build/experiments/lamarck"
+[ -x "$lamarck" ] || lamarck="$build/lamarck"
 sps() { python3 -c 'import json,sys; print(json.load(sys.stdin)["steps_per_second"])'; }
 printf '%-24s %8s %14s %14s %8s\n' env batch cuda cpu_all_cores ratio
 run() {  # env batch steps
