@@ -200,7 +200,7 @@ LMK_HD inline RuleSample<T> lpo_sample_with_bias(const P* theta, bool temporal, 
 template <class T, class P>
 LMK_HD inline RuleSample<T> lpo_sample(const P* theta, bool temporal, T r, T adv, T progress, T log_horizon,
                                        T eps) {
-  T bias[kDriftHidden];
+  T bias[kDriftHidden] = {};  // read only when temporal; zeroed so every path is defined
   T net0 = T(0);
   if (temporal) net0 = ta_lpo_bias<T, P>(theta, progress, log_horizon, bias);
   return lpo_sample_with_bias<T, P>(theta, temporal, bias, net0, r, adv, eps);
