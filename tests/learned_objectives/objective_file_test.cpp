@@ -43,8 +43,9 @@ void expect_same(const Rule& a, const Rule& b) {
   EXPECT_EQ(a.kind, b.kind);
   EXPECT_EQ(a.constants.clip_eps, b.constants.clip_eps);
   ASSERT_EQ(a.theta.size(), b.theta.size());
-  if (!a.theta.empty())  // the fixed rules have no parameters (and memcmp of null pointers is undefined)
+  if (!a.theta.empty()) {  // the fixed rules have no parameters (and memcmp of null pointers is undefined)
     EXPECT_EQ(0, std::memcmp(a.theta.data(), b.theta.data(), sizeof(float) * a.theta.size()));
+  }
 }
 
 std::string expect_refused(const std::string& path) {
