@@ -71,13 +71,12 @@ TEST(Batched, PerEnvParamsApplyPerInstance) {
   env.set_params({CartPole::Params(), heavy});
   env.reset(1);
   // same key stream per index, so only gravity differs between the two physics
-  CartPole::State s0 = env.states()[0];
+  CartPole::State s0 = env.host_states()[0];
   s0.theta = 0.1f;
-  env.mutable_states()[0] = s0;
-  env.mutable_states()[1] = s0;
+  env.set_host_states({s0, s0});
   const int32_t actions[2] = {1, 1};
   env.step(actions);
-  EXPECT_GT(env.states()[1].theta_dot, env.states()[0].theta_dot);
+  EXPECT_GT(env.host_states()[1].theta_dot, env.host_states()[0].theta_dot);
 }
 
 TEST(Batched, AutoResetKeepsTheFinalObservation) {
@@ -85,7 +84,7 @@ TEST(Batched, AutoResetKeepsTheFinalObservation) {
   env.reset(5);
   const int32_t push_right = 1;
   for (int t = 1; t <= 500; ++t) {
-    const CartPole::State before = env.states()[0];
+    const CartPole::State before = env.host_states()[0];
     env.step(&push_right);
     if (env.terminated()[0]) {
       // the final observation is the state the episode ended in: one Euler step from `before`

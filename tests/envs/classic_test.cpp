@@ -14,7 +14,7 @@
 #include "lamarck/envs/classic/cartpole.h"
 #include "lamarck/envs/classic/mountain_car.h"
 #include "lamarck/envs/classic/pendulum.h"
-#include "lamarck/envs/math.h"
+#include "lamarck/core/math.h"
 #include "lamarck/envs/registry.h"
 
 namespace lamarck::envs {

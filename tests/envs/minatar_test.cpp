@@ -353,14 +353,14 @@ TEST(Conventions, ActionSetsCapsAndStickyActions) {
   const int32_t right = 3;
   for (int t = 0; t < 200; ++t) {
     env.step(&right);
-    ASSERT_EQ(env.states()[0].board.pos, 4) << "step " << t;
+    ASSERT_EQ(env.host_states()[0].board.pos, 4) << "step " << t;
   }
   // minimal action 2 is "right" in Breakout
   Batched<MinAtar<Breakout>> gym(1, Exec{Device::cpu, 1});
   gym.reset(3);
   const int32_t minimal_right = 2;
   gym.step(&minimal_right);
-  EXPECT_EQ(gym.states()[0].board.pos, 5);
+  EXPECT_EQ(gym.host_states()[0].board.pos, 5);
 }
 
 // ---- statistical conformance with the reference --------------------------------------------------

@@ -15,3 +15,23 @@
 #else
 #define LMK_ON_DEVICE 0
 #endif
+
+// LMK_INLINE: always inline. For the small per-element functions called inside SIMD loops (math.h, env
+// physics): a header function's copy is chosen by the linker from any translation unit, and one where g++
+// declined to inline it would not vectorise.
+#if defined(__CUDACC__)
+#define LMK_INLINE __forceinline__
+#elif defined(__GNUC__)
+#define LMK_INLINE inline __attribute__((always_inline))
+#else
+#define LMK_INLINE inline
+#endif
+
+// LMK_UNROLL: fully unroll the next loop (a short loop of constant trip count inside a SIMD loop body).
+#if defined(__CUDACC__)
+#define LMK_UNROLL _Pragma("unroll")
+#elif defined(__GNUC__)
+#define LMK_UNROLL _Pragma("GCC unroll 16")
+#else
+#define LMK_UNROLL
+#endif

@@ -51,7 +51,9 @@ struct BatchView {
   using State = typename Env::State;
   const Params* params;     // (1) shared or (N) per instance
   int64_t params_stride;    // 0 shared, 1 per instance
-  State* states;            // (N)
+  State* states;            // (N) States; for float-vector envs (kStateFloats > 0) the same bytes hold
+                            // (kStateFloats, N) planes instead: use load_state / store_state
+  int64_t n;                // instances
   Key* keys;                // (N) per-instance Philox key
   uint64_t* counters;       // (N) next Philox block of each instance
   int32_t* steps;           // (N) steps taken in the current episode
@@ -62,6 +64,31 @@ struct BatchView {
   uint8_t* truncated;       // (N)
 
   LMK_HD const Params& params_of(int64_t i) const { return params[i * params_stride]; }
+
+  // The state of instance i. Float-vector envs keep their states as structure-of-arrays planes (float k
+  // of instance i at planes[k * n + i]): unit-stride SIMD loads on the CPU, coalesced loads on the GPU.
+  LMK_HD LMK_INLINE State load_state(int64_t i) const {
+    if constexpr (Env::kStateFloats > 0) {
+      const float* planes = reinterpret_cast<const float*>(states);
+      State s;
+      float* f = reinterpret_cast<float*>(&s);  // State is kStateFloats floats (static_assert in Batched)
+      LMK_UNROLL
+      for (int k = 0; k < Env::kStateFloats; ++k) f[k] = planes[k * n + i];
+      return s;
+    } else {
+      return states[i];
+    }
+  }
+  LMK_HD LMK_INLINE void store_state(int64_t i, const State& s) const {
+    if constexpr (Env::kStateFloats > 0) {
+      float* planes = reinterpret_cast<float*>(states);
+      const float* f = reinterpret_cast<const float*>(&s);
+      LMK_UNROLL
+      for (int k = 0; k < Env::kStateFloats; ++k) planes[k * n + i] = f[k];
+    } else {
+      states[i] = s;
+    }
+  }
 };
 
 // Resets instance i with the keys of `seed`.
@@ -70,23 +97,26 @@ LMK_HD inline void reset_one(const BatchView<Env>& v, int64_t i, uint64_t seed) 
   const auto& p = v.params_of(i);
   v.keys[i] = derive_key(seed, kEnvStream, uint64_t(i), 0);
   Philox rng(v.keys[i], 0);
-  v.states[i] = typename Env::State{};
-  Env::reset(p, v.states[i], rng);
+  typename Env::State s{};
+  Env::reset(p, s, rng);
+  v.store_state(i, s);
   v.counters[i] = rng.counter;
   v.steps[i] = 0;
   v.rewards[i] = 0.0f;
   v.terminated[i] = 0;
   v.truncated[i] = 0;
-  Env::observe(p, v.states[i], v.obs + i * Env::kObsSize);
+  Env::observe(p, s, v.obs + i * Env::kObsSize);
 }
 
 // The end of an episode (if it ended) and the observation of instance i, after its physics stepped.
 template <class Env>
 LMK_HD inline void end_episode(const BatchView<Env>& v, int64_t i) {
   const auto& p = v.params_of(i);
-  Env::observe(p, v.states[i], v.final_obs + i * Env::kObsSize);
+  typename Env::State s = v.load_state(i);
+  Env::observe(p, s, v.final_obs + i * Env::kObsSize);
   Philox rng(v.keys[i], v.counters[i]);
-  Env::reset(p, v.states[i], rng);
+  Env::reset(p, s, rng);
+  v.store_state(i, s);
   v.counters[i] = rng.counter;
   v.steps[i] = 0;
 }
@@ -94,23 +124,25 @@ LMK_HD inline void end_episode(const BatchView<Env>& v, int64_t i) {
 template <class Env>
 LMK_HD inline void finish_one(const BatchView<Env>& v, int64_t i) {
   if (v.terminated[i] || v.truncated[i]) end_episode(v, i);
-  Env::observe(v.params_of(i), v.states[i], v.obs + i * Env::kObsSize);
+  Env::observe(v.params_of(i), v.load_state(i), v.obs + i * Env::kObsSize);
 }
 
 // The physics of instance i: new state, reward, terminated, truncated (Gymnasium's TimeLimit:
 // truncated when the episode reaches max_episode_steps, reported even on a terminal step).
 template <class Env>
-LMK_HD inline void physics_one(const BatchView<Env>& v, int64_t i, const typename Env::Params& p,
+LMK_HD LMK_INLINE void physics_one(const BatchView<Env>& v, int64_t i, const typename Env::Params& p,
                                const typename Env::Action* actions) {
   Transition t;
+  typename Env::State s = v.load_state(i);
   if constexpr (Env::kStepDrawsRandom) {
     Philox rng(v.keys[i], v.counters[i]);
-    t = Env::step(p, v.states[i], actions + i * Env::kActionSize, rng);
+    t = Env::step(p, s, actions + i * Env::kActionSize, rng);
     v.counters[i] = rng.counter;
   } else {
     Philox unused(Key{{0, 0}});  // never drawn from: the CPU loop over instances stays vectorisable
-    t = Env::step(p, v.states[i], actions + i * Env::kActionSize, unused);
+    t = Env::step(p, s, actions + i * Env::kActionSize, unused);
   }
+  v.store_state(i, s);
   const int32_t steps = v.steps[i] + 1;
   v.steps[i] = steps;
   v.rewards[i] = t.reward;
@@ -145,9 +177,11 @@ void step_cuda(const BatchView<Env>& v, const typename Env::Action* actions, int
 template <class Env>
 void reset_cuda(const BatchView<Env>& v, uint64_t seed, int64_t n);
 
-// The CPU fast path: chunks of instances per thread; in each chunk the physics of every instance
-// first (a loop g++ vectorises for envs whose step draws no randomness), then resets and observations.
-// Gives the same bits as step_one (tests/envs/batched_test.cpp).
+// The CPU fast path: chunks of instances per thread. For envs whose step draws no randomness (shared
+// Params), one SIMD loop per chunk steps the physics and writes every observation; the rare instances whose
+// episode ended are then fixed up one by one (final observation, reset, first observation). Otherwise the
+// physics of every instance first, then resets, then observations. Gives the same bits as step_one
+// (tests/envs/batched_test.cpp).
 template <class Env>
 void step_cpu(const BatchView<Env>& v, const typename Env::Action* actions, int64_t n, const Exec& exec) {
   constexpr int64_t kChunk = 512;
@@ -155,31 +189,34 @@ void step_cpu(const BatchView<Env>& v, const typename Env::Action* actions, int6
   parallel_for(exec, chunks, [&](int64_t c) {
     const int64_t begin = c * kChunk;
     const int64_t end = begin + kChunk < n ? begin + kChunk : n;
-    const BatchView<Env> w = v;  // a local copy: stores through its pointers cannot change it
-    if (v.params_stride == 0) {
-      const typename Env::Params p = v.params[0];
-      if constexpr (!Env::kStepDrawsRandom) {
-        // instances are independent: ask for SIMD (bitwise the same arithmetic, -ffp-contract=off)
-#pragma omp simd
-        for (int64_t i = begin; i < end; ++i) physics_one(w, i, p, actions);
-      } else {
-        for (int64_t i = begin; i < end; ++i) physics_one(w, i, p, actions);
-      }
-    } else {
-      for (int64_t i = begin; i < end; ++i) physics_one(w, i, w.params[i], actions);
-    }
-    // ended episodes (rare): final observation and reset; then every observation
-    for (int64_t i = begin; i < end; ++i)
-      if (w.terminated[i] | w.truncated[i]) end_episode(w, i);
+    // local copies: the uint8 flag stores may alias anything reached through the captured references
+    const BatchView<Env> w = v;
+    const typename Env::Action* const acts = actions;
     if constexpr (!Env::kStepDrawsRandom) {
       if (v.params_stride == 0) {
+        // instances are independent: ask for SIMD (bitwise the same arithmetic, -ffp-contract=off)
         const typename Env::Params p = v.params[0];
-#pragma omp simd
-        for (int64_t i = begin; i < end; ++i) Env::observe(p, w.states[i], w.obs + i * Env::kObsSize);
+        uint32_t any_ended = 0;
+#pragma omp simd reduction(| : any_ended)
+        for (int64_t i = begin; i < end; ++i) {
+          physics_one(w, i, p, acts);
+          Env::observe(p, w.load_state(i), w.obs + i * Env::kObsSize);
+          any_ended |= uint32_t(w.terminated[i] | w.truncated[i]);
+        }
+        if (any_ended)
+          for (int64_t i = begin; i < end; ++i)
+            if (w.terminated[i] | w.truncated[i]) {
+              end_episode(w, i);
+              Env::observe(p, w.load_state(i), w.obs + i * Env::kObsSize);
+            }
         return;
       }
     }
-    for (int64_t i = begin; i < end; ++i) Env::observe(w.params_of(i), w.states[i], w.obs + i * Env::kObsSize);
+    for (int64_t i = begin; i < end; ++i) physics_one(w, i, w.params_of(i), acts);
+    // ended episodes (rare): final observation and reset; then every observation
+    for (int64_t i = begin; i < end; ++i)
+      if (w.terminated[i] | w.truncated[i]) end_episode(w, i);
+    for (int64_t i = begin; i < end; ++i) Env::observe(w.params_of(i), w.load_state(i), w.obs + i * Env::kObsSize);
   });
 }
 
@@ -253,9 +290,25 @@ class Batched final : public BatchEnv {
   const uint8_t* terminated() const override { return terminated_.data(); }
   const uint8_t* truncated() const override { return truncated_.data(); }
 
-  // Per-instance state and episode step counts (device memory), for tests, rendering and checkpoints.
-  const State* states() const { return states_.data(); }
-  State* mutable_states() { return states_.data(); }
+  // Per-instance states (copied to / from the host; the device layout is the BatchView's) and episode step
+  // counts (device memory), for tests and rendering.
+  std::vector<State> host_states() const {
+    const std::vector<State> raw = states_.to_host();
+    std::vector<State> out(raw.size());
+    const BatchView<Env> v = host_view(const_cast<State*>(raw.data()));
+    for (int64_t i = 0; i < n_; ++i) out[size_t(i)] = v.load_state(i);
+    return out;
+  }
+  void set_host_states(const std::vector<State>& states) {
+    if (int64_t(states.size()) != n_)
+      throw InvalidArgument("set_host_states: expected " + std::to_string(n_) + " states, got " +
+                            std::to_string(states.size()));
+    std::vector<State> raw(states.size());
+    const BatchView<Env> v = host_view(raw.data());
+    for (int64_t i = 0; i < n_; ++i) v.store_state(i, states[size_t(i)]);
+    states_.copy_from_host(raw.data(), n_);
+    observe_all();
+  }
   const int32_t* episode_steps() const { return steps_.data(); }
 
   // ---- state access and snapshots (BatchEnv) ----
@@ -265,15 +318,17 @@ class Batched final : public BatchEnv {
       BatchEnv::get_state(out);
     } else {
       static_assert(sizeof(State) == sizeof(float) * Env::kStateFloats, "State must be kStateFloats floats");
-      states_.copy_to_host(reinterpret_cast<State*>(out), n_);
+      const std::vector<State> states = host_states();
+      std::memcpy(out, states.data(), sizeof(State) * states.size());
     }
   }
   void set_state(const float* in) override {
     if constexpr (Env::kStateFloats == 0) {
       BatchEnv::set_state(in);
     } else {
-      states_.copy_from_host(reinterpret_cast<const State*>(in), n_);
-      observe_all();
+      std::vector<State> states(static_cast<size_t>(n_));
+      std::memcpy(states.data(), in, sizeof(State) * states.size());
+      set_host_states(states);
     }
   }
   std::string snapshot() const override {
@@ -304,12 +359,19 @@ class Batched final : public BatchEnv {
   }
 
   BatchView<Env> view() {
-    return BatchView<Env>{params_.data(), params_.size() == 1 ? 0 : 1, states_.data(), keys_.data(),
+    return BatchView<Env>{params_.data(), params_.size() == 1 ? 0 : 1, states_.data(), n_, keys_.data(),
                           counters_.data(), steps_.data(), obs_.data(), final_obs_.data(),
                           rewards_.data(), terminated_.data(), truncated_.data()};
   }
 
  private:
+  // A view whose only valid members are the state layout (for host copies of the states).
+  BatchView<Env> host_view(State* states) const {
+    BatchView<Env> v{};
+    v.states = states;
+    v.n = n_;
+    return v;
+  }
   template <class T>
   static void append(std::string& out, const DeviceArray<T>& a) {
     const std::vector<T> host = a.to_host();
@@ -326,7 +388,7 @@ class Batched final : public BatchEnv {
   }
   // Recomputes observations() from the states (after set_state).
   void observe_all() {
-    const std::vector<State> states = states_.to_host();
+    const std::vector<State> states = host_states();
     std::vector<float> obs(static_cast<size_t>(n_ * Env::kObsSize));
     const std::vector<Params> params = params_.to_host();
     for (int64_t i = 0; i < n_; ++i)

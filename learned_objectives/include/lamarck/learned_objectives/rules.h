@@ -26,6 +26,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "lamarck/core/math.h"
 #include "lamarck/core/platform.h"
 
 namespace lamarck::objectives {
@@ -140,25 +141,35 @@ LMK_HD inline void lpo_features(T r, T adv, T* x, T* dx) {
   }
 }
 
+// tanh of the drift nets: the branch-free float tanh_f (core/math.h, vectorises, same bits on the GPU);
+// std::tanh in double (the finite-difference checks and the plain reference).
+LMK_HD LMK_INLINE float drift_tanh(float x) { return tanh_f(x); }
+LMK_HD LMK_INLINE double drift_tanh(double x) { return std::tanh(x); }
+
 // net(x) = w2 · tanh(W1ᵀ x + bias) and d net / dr = Σ_j w2_j (1 - h_j²) Σ_i W1_ij dx_i/dr.
-// theta: W1 (rows, 128) row-major then w2 (128) at w2_offset; x, dx: (in) with in <= rows; bias (128) adds the
+// theta: W1 (rows, 128) row-major then w2 (128) at w2_offset; x, dx: (in) with in <= rows and in <= kTaLpoInputs; bias (128) adds the
 // contribution of inputs that are constant per agent (may be null). dx may be null (no derivative).
+// The loop over the 128 hidden units is a SIMD reduction on the CPU (sums in vector-lane order).
 template <class T, class P>
 LMK_HD inline T drift_net(const P* theta, int in, int64_t w2_offset, const T* x, const T* dx, const T* bias,
                           T* dnet_dr) {
-  using std::tanh;
   const P* w2 = theta + w2_offset;
+  T dx_or_zero[kTaLpoInputs] = {};
+  for (int i = 0; i < in; ++i) dx_or_zero[i] = dx ? dx[i] : T(0);
   T value = T(0), deriv = T(0);
+#if !LMK_ON_DEVICE
+#pragma omp simd reduction(+ : value, deriv)
+#endif
   for (int j = 0; j < kDriftHidden; ++j) {
     T pre = bias ? bias[j] : T(0), dpre = T(0);
     for (int i = 0; i < in; ++i) {
       const T w = T(theta[i * kDriftHidden + j]);
       pre += w * x[i];
-      if (dx) dpre += w * dx[i];
+      dpre += w * dx_or_zero[i];
     }
-    const T h = tanh(pre);
+    const T h = drift_tanh(pre);
     value += T(w2[j]) * h;
-    if (dx) deriv += T(w2[j]) * (T(1) - h * h) * dpre;
+    deriv += T(w2[j]) * (T(1) - h * h) * dpre;
   }
   if (dnet_dr) *dnet_dr = deriv;
   return value;
@@ -169,12 +180,11 @@ LMK_HD inline T drift_net(const P* theta, int in, int64_t w2_offset, const T* x,
 // minibatch by the batched path; the per-sample reference recomputes them.
 template <class T, class P>
 LMK_HD inline T ta_lpo_bias(const P* theta, T progress, T log_horizon, T* bias) {
-  using std::tanh;
   const P* w2 = theta + int64_t(kTaLpoInputs) * kDriftHidden;
   T net0 = T(0);
   for (int j = 0; j < kDriftHidden; ++j) {
     bias[j] = T(theta[8 * kDriftHidden + j]) * progress + T(theta[9 * kDriftHidden + j]) * log_horizon;
-    net0 += T(w2[j]) * tanh(bias[j]);
+    net0 += T(w2[j]) * drift_tanh(bias[j]);
   }
   return net0;
 }

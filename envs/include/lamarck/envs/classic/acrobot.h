@@ -13,7 +13,7 @@
 #include "lamarck/core/rng.h"
 #include "lamarck/envs/batch_env.h"
 #include "lamarck/envs/batched.h"
-#include "lamarck/envs/math.h"
+#include "lamarck/core/math.h"
 
 namespace lamarck::envs {
 
@@ -112,7 +112,7 @@ struct Acrobot {
     return x;
   }
 
-  LMK_HD static Transition step(const Params& p, State& s, const Action* action, Philox&) {
+  LMK_HD LMK_INLINE static Transition step(const Params& p, State& s, const Action* action, Philox&) {
     const double torque = double(action[0] - 1);
     // one classic RK4 step over [0, dt]
     const double y0[4] = {s.theta1, s.theta2, s.dtheta1, s.dtheta2};
@@ -135,7 +135,7 @@ struct Acrobot {
     return Transition{terminated ? 0.0f : -1.0f, terminated};
   }
 
-  LMK_HD static void observe(const Params&, const State& s, float* obs) {
+  LMK_HD LMK_INLINE static void observe(const Params&, const State& s, float* obs) {
     const SinCos a = sincos_f(s.theta1), b = sincos_f(s.theta2);
     obs[0] = a.cos;
     obs[1] = a.sin;

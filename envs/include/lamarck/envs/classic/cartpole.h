@@ -12,7 +12,7 @@
 #include "lamarck/core/rng.h"
 #include "lamarck/envs/batch_env.h"
 #include "lamarck/envs/batched.h"
-#include "lamarck/envs/math.h"
+#include "lamarck/core/math.h"
 
 namespace lamarck::envs {
 
@@ -77,7 +77,7 @@ struct CartPole {
     s.theta_dot = rng.uniform(-p.reset_bound, p.reset_bound);
   }
 
-  LMK_HD static Transition step(const Params& p, State& s, const Action* action, Philox&) {
+  LMK_HD LMK_INLINE static Transition step(const Params& p, State& s, const Action* action, Philox&) {
     // accelerations (Barto et al. 1983, with Gymnasium's constants)
     const float force = action[0] == 1 ? p.force_mag : -p.force_mag;
     const SinCos sc = sincos_f(s.theta);
@@ -100,7 +100,7 @@ struct CartPole {
     return Transition{reward, terminated};
   }
 
-  LMK_HD static void observe(const Params&, const State& s, float* obs) {
+  LMK_HD LMK_INLINE static void observe(const Params&, const State& s, float* obs) {
     obs[0] = s.x;
     obs[1] = s.x_dot;
     obs[2] = s.theta;

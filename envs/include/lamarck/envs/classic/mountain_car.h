@@ -11,7 +11,7 @@
 #include "lamarck/core/rng.h"
 #include "lamarck/envs/batch_env.h"
 #include "lamarck/envs/batched.h"
-#include "lamarck/envs/math.h"
+#include "lamarck/core/math.h"
 
 namespace lamarck::envs {
 
@@ -80,14 +80,14 @@ struct MountainCar {
     s.velocity = 0;
   }
 
-  LMK_HD static Transition step(const Params& p, State& s, const Action* action, Philox&) {
+  LMK_HD LMK_INLINE static Transition step(const Params& p, State& s, const Action* action, Philox&) {
     mountain_car_detail::integrate(s, float(action[0] - 1) * p.force, p.gravity, p.max_speed, p.min_position,
                                    p.max_position);
     const bool terminated = s.position >= p.goal_position && s.velocity >= p.goal_velocity;
     return Transition{-1.0f, terminated};
   }
 
-  LMK_HD static void observe(const Params&, const State& s, float* obs) {
+  LMK_HD LMK_INLINE static void observe(const Params&, const State& s, float* obs) {
     obs[0] = s.position;
     obs[1] = s.velocity;
   }
@@ -144,7 +144,7 @@ struct MountainCarContinuous {
     s.velocity = 0;
   }
 
-  LMK_HD static Transition step(const Params& p, State& s, const Action* action, Philox&) {
+  LMK_HD LMK_INLINE static Transition step(const Params& p, State& s, const Action* action, Philox&) {
     const float force = clampf(action[0], -1.0f, 1.0f);
     mountain_car_detail::integrate(s, force * p.power, p.gravity, p.max_speed, p.min_position, p.max_position);
     const bool terminated = s.position >= p.goal_position && s.velocity >= p.goal_velocity;
@@ -152,7 +152,7 @@ struct MountainCarContinuous {
     return Transition{reward, terminated};
   }
 
-  LMK_HD static void observe(const Params&, const State& s, float* obs) {
+  LMK_HD LMK_INLINE static void observe(const Params&, const State& s, float* obs) {
     obs[0] = s.position;
     obs[1] = s.velocity;
   }

@@ -10,7 +10,7 @@
 #include "lamarck/core/rng.h"
 #include "lamarck/envs/batch_env.h"
 #include "lamarck/envs/batched.h"
-#include "lamarck/envs/math.h"
+#include "lamarck/core/math.h"
 
 namespace lamarck::envs {
 
@@ -75,7 +75,7 @@ struct Pendulum {
     return y - 2 * kPi * floorf(y / (2 * kPi)) - kPi;
   }
 
-  LMK_HD static Transition step(const Params& p, State& s, const Action* action, Philox&) {
+  LMK_HD LMK_INLINE static Transition step(const Params& p, State& s, const Action* action, Philox&) {
     const float u = clampf(action[0], -p.max_torque, p.max_torque);
     const float th = angle_normalize(s.theta);
     const float cost = th * th + 0.1f * s.theta_dot * s.theta_dot + 0.001f * u * u;
@@ -86,7 +86,7 @@ struct Pendulum {
     return Transition{-cost, false};
   }
 
-  LMK_HD static void observe(const Params&, const State& s, float* obs) {
+  LMK_HD LMK_INLINE static void observe(const Params&, const State& s, float* obs) {
     const SinCos sc = sincos_f(s.theta);
     obs[0] = sc.cos;
     obs[1] = sc.sin;

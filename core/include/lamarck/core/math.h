@@ -1,0 +1,112 @@
+// Small math for code that must give the same bits on the CPU and the GPU and vectorise on the CPU
+// (env physics, the learned-objective drift nets): sin/cos, exp and tanh with Cody-Waite range reduction
+// and the Cephes single-precision minimax polynomials (S. L. Moshier, "Methods and Programs for
+// Mathematical Functions", 1989). Max error ~1e-7 relative (sin/cos for |x| < 1e4; exp_f, tanh_f a few
+// ulp), far inside the 1e-4 tolerance of the Gymnasium conformance tests. No libm calls and no branches,
+// so g++ vectorises loops that use them and nvcc (--fmad=false) computes the same results.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+
+#include "lamarck/core/platform.h"
+
+namespace lamarck {
+
+LMK_HD LMK_INLINE float clampf(float x, float lo, float hi) { return x < lo ? lo : (x > hi ? hi : x); }
+
+// c ? a : b by bit masks. Same result as the ternary; use it for selects on a Params flag, which
+// otherwise stop g++ from vectorising the batched physics loop.
+LMK_HD LMK_INLINE float select_bits(bool c, float a, float b) {
+  uint32_t ua, ub;
+  memcpy(&ua, &a, sizeof(ua));
+  memcpy(&ub, &b, sizeof(ub));
+  const uint32_t mask = 0u - uint32_t(c);
+  const uint32_t r = (ua & mask) | (ub & ~mask);
+  float out;
+  memcpy(&out, &r, sizeof(out));
+  return out;
+}
+
+struct SinCos {
+  float sin, cos;
+};
+
+// sin(x) and cos(x) together.
+LMK_HD LMK_INLINE SinCos sincos_f(float x) {
+  // reduce: x = j * pi/2 + r, |r| <= pi/4 (three-part pi/2 so j * hi is exact)
+  const float fj = float(int32_t(x * 0.63661977236758134f + (x >= 0.0f ? 0.5f : -0.5f)));
+  const float r = ((x - fj * 1.5703125f) - fj * 4.837512969970703125e-4f) - fj * 7.54978995489188216e-8f;
+  const float z = r * r;
+  const float s = r + r * z * (-1.6666654611e-1f + z * (8.3321608736e-3f + z * -1.9515295891e-4f));
+  const float c = 1.0f - 0.5f * z + z * z * (4.166664568298827e-2f + z * (-1.388731625493765e-3f + z * 2.443315711809948e-5f));
+  const int32_t q = int32_t(fj) & 3;
+  SinCos out;
+  out.sin = q == 0 ? s : (q == 1 ? c : (q == 2 ? -s : -c));
+  out.cos = q == 0 ? c : (q == 1 ? -s : (q == 2 ? -c : s));
+  return out;
+}
+
+// sin(x) and cos(x) in double precision for |x| < ~1e5: reduction by pi/2 in two parts and Taylor
+// polynomials to degree 15/16 on [-pi/4, pi/4] (truncation error < 1e-16). For envs that integrate
+// in double (Acrobot's RK4).
+struct SinCosD {
+  double sin, cos;
+};
+LMK_HD LMK_INLINE SinCosD sincos_d(double x) {
+  const double fj = double(int64_t(x * 0.63661977236758134308 + (x >= 0.0 ? 0.5 : -0.5)));
+  const double r = (x - fj * 1.5707963267948966) - fj * 6.123233995736766e-17;
+  const double z = r * r;
+  const double s =
+      r * (1 + z * (-1.0 / 6 + z * (1.0 / 120 + z * (-1.0 / 5040 + z * (1.0 / 362880 + z * (-1.0 / 39916800 +
+          z * (1.0 / 6227020800.0 + z * (-1.0 / 1307674368000.0))))))));
+  const double c =
+      1 + z * (-1.0 / 2 + z * (1.0 / 24 + z * (-1.0 / 720 + z * (1.0 / 40320 + z * (-1.0 / 3628800 +
+          z * (1.0 / 479001600.0 + z * (-1.0 / 87178291200.0 + z * (1.0 / 20922789888000.0))))))));
+  const int64_t q = int64_t(fj) & 3;
+  SinCosD out;
+  out.sin = q == 0 ? s : (q == 1 ? c : (q == 2 ? -s : -c));
+  out.cos = q == 0 ? c : (q == 1 ? -s : (q == 2 ? -c : s));
+  return out;
+}
+
+LMK_HD LMK_INLINE float sin_f(float x) { return sincos_f(x).sin; }
+LMK_HD LMK_INLINE float cos_f(float x) { return sincos_f(x).cos; }
+
+LMK_HD LMK_INLINE float abs_f(float x) {
+  uint32_t u;
+  memcpy(&u, &x, sizeof(u));
+  u &= 0x7fffffffu;
+  memcpy(&x, &u, sizeof(x));
+  return x;
+}
+
+// exp(x) for x in [-87, 88] (clamped there): x = n ln2 + r, |r| <= ln2/2, Cephes expf polynomial, 2^n from
+// the exponent bits.
+LMK_HD LMK_INLINE float exp_f(float x) {
+  x = clampf(x, -87.0f, 88.0f);
+  const float fn = float(int32_t(x * 1.44269504088896341f + (x >= 0.0f ? 0.5f : -0.5f)));
+  const float r = (x - fn * 0.693359375f) - fn * -2.12194440e-4f;
+  const float z = r * r;
+  const float p = ((((((1.9875691500e-4f * r + 1.3981999507e-3f) * r + 8.3334519073e-3f) * r + 4.1665795894e-2f) *
+                        r + 1.6666665459e-1f) * r + 5.0000001201e-1f) * z + r) + 1.0f;
+  const uint32_t bits = uint32_t(int32_t(fn) + 127) << 23;
+  float scale;
+  memcpy(&scale, &bits, sizeof(scale));
+  return p * scale;
+}
+
+// tanh(x): the Cephes odd polynomial for |x| < 0.625, 1 - 2 / (exp(2|x|) + 1) with the sign of x above
+// (|x| clamped to 9, where tanh rounds to 1 in float).
+LMK_HD LMK_INLINE float tanh_f(float x) {
+  const float a = abs_f(x);
+  const float e = exp_f(2.0f * (a < 9.0f ? a : 9.0f));
+  const float large = 1.0f - 2.0f / (e + 1.0f);
+  const float z = x * x;
+  const float small =
+      x + x * z * ((((-5.70498872745e-3f * z + 2.06390887954e-2f) * z - 5.37397155531e-2f) * z + 1.33314422036e-1f) *
+                       z - 3.33332819422e-1f);
+  return a < 0.625f ? small : (x < 0.0f ? -large : large);
+}
+
+}  // namespace lamarck
