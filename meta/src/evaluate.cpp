@@ -54,12 +54,13 @@ std::vector<EvalRow> evaluate_rule(const Exec& exec, const rl::TrainConfig& inne
                                    const MetaConfig& baselines, int64_t* env_steps) {
   const auto update_rule = objectives::make_update_rule(rule);
   const int64_t dim = update_rule->num_params();
-  // every (env, horizon) group is one lockstep population of `seeds` agents on one held-out seed
+  // every (env, horizon) group is one lockstep population of `seeds` agents on one held-out seed, agent s on
+  // its own random stream s (so every agent is an independent run, whatever agents_per_trainer splits)
   std::vector<AgentTask> tasks;
   for (size_t e = 0; e < envs.size(); ++e)
     for (size_t h = 0; h < horizons.size(); ++h)
       for (int64_t s = 0; s < seeds; ++s)
-        tasks.push_back(AgentTask{envs[e], horizons[h], held_out_seed(seed, int64_t(e), int64_t(h)), 0});
+        tasks.push_back(AgentTask{envs[e], horizons[h], held_out_seed(seed, int64_t(e), int64_t(h)), 0, uint64_t(s)});
   const InnerResult result =
       train_tasks(exec, inner, update_rule, tasks, rule.theta_ptr(), dim, baselines.agents_per_trainer);
   if (env_steps) *env_steps += result.env_steps;

@@ -28,12 +28,14 @@ GroupResult train_group(const Exec& exec, const rl::TrainConfig& inner, const st
   config.seed = group.seed;
   const int64_t steps_per_update = config.num_envs * config.num_steps;
   std::vector<int64_t> horizons;
+  std::vector<uint64_t> streams;
   std::vector<float> rows;
   for (size_t i : group.tasks) {
     horizons.push_back(std::max<int64_t>(1, tasks[i].timesteps / steps_per_update));
+    streams.push_back(tasks[i].stream);
     if (dim > 0) rows.insert(rows.end(), params + tasks[i].row * dim, params + (tasks[i].row + 1) * dim);
   }
-  rl::Trainer trainer(config, int64_t(group.tasks.size()), exec, horizons, rule);
+  rl::Trainer trainer(config, int64_t(group.tasks.size()), exec, horizons, rule, streams);
   if (dim > 0) trainer.set_rule_params(rows);
   trainer.run();
   GroupResult out;

@@ -51,7 +51,7 @@ struct Trainer::Buffers {
 };
 
 Trainer::Trainer(const TrainConfig& config, int64_t P, const Exec& exec, std::vector<int64_t> horizons,
-                 std::shared_ptr<const UpdateRule> rule)
+                 std::shared_ptr<const UpdateRule> rule, std::vector<uint64_t> streams)
     : config_(config), P_(P), E_(config.num_envs), T_(config.num_steps), exec_(exec), buf_(new Buffers) {
   if (P < 1) throw InvalidArgument("population size must be >= 1, got " + std::to_string(P));
   if (config_.algo == "a2c") {
@@ -82,8 +82,17 @@ Trainer::Trainer(const TrainConfig& config, int64_t P, const Exec& exec, std::ve
   // parameters: one row per agent, from the agent's own key
   const int64_t n = layout_.num_params;
   std::vector<float> host(static_cast<size_t>(P * n));
+  streams_ = std::move(streams);
+  if (streams_.empty())
+    for (int64_t p = 0; p < P; ++p) streams_.push_back(uint64_t(p));
+  if (int64_t(streams_.size()) != P)
+    throw InvalidArgument("streams: expected " + std::to_string(P) + " values, got " + std::to_string(streams_.size()));
+  std::vector<uint64_t> ids(static_cast<size_t>(P * E_));
   for (int64_t p = 0; p < P; ++p)
-    init_agent(layout_, derive_key(config_.seed, kStreamInit, uint64_t(p), 0), host.data() + p * n);
+    for (int64_t e = 0; e < E_; ++e) ids[size_t(p * E_ + e)] = streams_[size_t(p)] * uint64_t(E_) + uint64_t(e);
+  row_ids_ = DeviceArray<uint64_t>(ids, exec.device);
+  for (int64_t p = 0; p < P; ++p)
+    init_agent(layout_, derive_key(config_.seed, kStreamInit, streams_[size_t(p)], 0), host.data() + p * n);
   params_ = DeviceArray<float>(host, exec.device);
   grads_ = DeviceArray<float>(P * n, exec.device);
   adam_.reset(P, n, exec.device);
@@ -136,7 +145,7 @@ Trainer::Trainer(const TrainConfig& config, int64_t P, const Exec& exec, std::ve
   for (auto* v : {&b.new_logp, &b.new_ent, &b.d_logp, &b.d_ent, &b.d_value}) v->resize(size_t(rows));
   b.d_out.resize(size_t(rows * A));
 
-  env_->reset(config_.seed);
+  env_->reset(config_.seed, row_ids_.data());
 }
 
 Trainer::~Trainer() = default;
@@ -164,11 +173,12 @@ void Trainer::collect_rollout() {
     const uint64_t step = uint64_t(global_update_ * T_ + t);
     if (layout_.continuous) {
       nn::gaussian_sample(exec_, N, A, E_, head, params + layout_.log_std_offset, n, b.step_act_f.data(),
-                          config_.seed, kStreamAction, step);
+                          config_.seed, kStreamAction, step, row_ids_.data());
       nn::gaussian_log_prob<float>(exec_, N, A, E_, head, params + layout_.log_std_offset, n, b.step_act_f.data(),
                                    b.step_logp.data(), nullptr);
     } else {
-      nn::categorical_sample(exec_, N, A, head, b.step_act_i.data(), config_.seed, kStreamAction, step);
+      nn::categorical_sample(exec_, N, A, head, b.step_act_i.data(), config_.seed, kStreamAction, step,
+                             row_ids_.data());
       nn::categorical_log_prob<float>(exec_, N, A, head, b.step_act_i.data(), b.step_logp.data(), nullptr);
     }
     // store step t of every agent: rows (p, t, 0..E)
@@ -321,7 +331,7 @@ void Trainer::learn() {
     for (int64_t p = 0; p < P_; ++p) {
       int64_t* perm = b.perm.data() + p * S;
       for (int64_t i = 0; i < S; ++i) perm[i] = i;
-      Philox rng(derive_key(config_.seed, kStreamShuffle, uint64_t(p),
+      Philox rng(derive_key(config_.seed, kStreamShuffle, streams_[size_t(p)],
                             uint64_t(update_[size_t(p)] * config_.update_epochs + epoch)));
       for (int64_t i = S - 1; i > 0; --i) std::swap(perm[i], perm[rng.below(uint32_t(i + 1))]);
     }

@@ -11,6 +11,9 @@
 #include "lamarck/core/config.h"
 #include "lamarck/core/error.h"
 #include "lamarck/core/serialize.h"
+#include "lamarck/learned_objectives/rl_rules.h"
+#include "lamarck/meta/inner_loop.h"
+#include "lamarck/rl/update_rule.h"
 
 namespace lamarck::meta {
 namespace {
@@ -153,6 +156,30 @@ TEST(MetaTrainer, DivergedAgentsAreCounted) {
   EXPECT_NE(t.state().metrics[0].find("\"nonfinite\":"), std::string::npos);
   EXPECT_EQ(t.state().metrics[0].find("\"nonfinite\":0"), std::string::npos);
   std::filesystem::remove_all(dir);
+}
+
+// Candidates of one task slot share seed and stream: with equal rule parameters they are the same run,
+// however the tasks are split into lockstep populations; distinct streams are independent runs.
+TEST(InnerLoop, CommonRandomNumbersAcrossPopulationSplits) {
+  const MetaConfig c = tiny_config();
+  objectives::register_rl_rules();
+  const std::shared_ptr<const rl::UpdateRule> rule = rl::make_update_rule("ppo_clip", {0.2, ""});
+  std::vector<AgentTask> same, distinct;
+  for (int64_t i = 0; i < 4; ++i) {
+    same.push_back(AgentTask{"CartPole-v1", 128, 11, i, 0});
+    distinct.push_back(AgentTask{"CartPole-v1", 128, 11, i, uint64_t(i)});
+  }
+  for (int64_t split : {0, 1, 3}) {
+    const InnerResult r = train_tasks(Exec{Device::cpu, 1}, c.inner, rule, same, nullptr, 0, split);
+    for (int64_t i = 1; i < 4; ++i) EXPECT_EQ(r.final_return[size_t(i)], r.final_return[0]) << "split " << split;
+  }
+  const InnerResult d0 = train_tasks(Exec{Device::cpu, 1}, c.inner, rule, distinct, nullptr, 0, 0);
+  const InnerResult d3 = train_tasks(Exec{Device::cpu, 2}, c.inner, rule, distinct, nullptr, 0, 3);
+  EXPECT_EQ(d0.final_return, d3.final_return) << "results do not depend on the split or the threads";
+  int64_t equal_pairs = 0;
+  for (size_t i = 0; i < 4; ++i)
+    for (size_t j = i + 1; j < 4; ++j) equal_pairs += d0.final_return[i] == d0.final_return[j];
+  EXPECT_LT(equal_pairs, 6) << "distinct streams are distinct runs";
 }
 
 TEST(MetaConfig, ValidationNamesTheProblem) {

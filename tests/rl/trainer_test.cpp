@@ -43,6 +43,23 @@ TEST(Trainer, AgentIndependentOfPopulationSize) {
   EXPECT_EQ(one.curve(0), three.curve(0));
 }
 
+// Common random numbers: an agent's randomness follows its stream, not its position in the population.
+TEST(Trainer, AgentsWithTheSameStreamAreTheSameRun) {
+  Trainer alone(small_config(), 1, Exec{Device::cpu, 1}, {}, nullptr, {5});
+  Trainer mixed(small_config(), 3, Exec{Device::cpu, 1}, {}, nullptr, {1, 5, 5});
+  alone.run();
+  mixed.run();
+  const auto a = alone.params(), b = mixed.params();
+  const size_t n = size_t(alone.layout().num_params);
+  const std::vector<float> agent1(b.begin() + n, b.begin() + 2 * n), agent2(b.begin() + 2 * n, b.end());
+  const std::vector<float> agent0(b.begin(), b.begin() + n);
+  EXPECT_EQ(agent1, a) << "stream 5 at position 1 of 3 = stream 5 alone";
+  EXPECT_EQ(agent2, a) << "stream 5 at position 2 of 3 = stream 5 alone";
+  EXPECT_NE(agent0, a) << "stream 1 is another run";
+  EXPECT_EQ(alone.curve(0), mixed.curve(1));
+  EXPECT_THROW(Trainer(small_config(), 2, Exec{Device::cpu, 1}, {}, nullptr, {1}), InvalidArgument);
+}
+
 TEST(Trainer, PerAgentHorizonsStopUpdating) {
   Trainer t(small_config(), 2, Exec{}, {2, 4});
   ASSERT_TRUE(t.update());

@@ -50,7 +50,10 @@ class BatchEnv {
   virtual const Exec& exec() const = 0;
 
   // Resets every instance; instance i draws its randomness from keys derived from (seed, i).
-  virtual void reset(uint64_t seed) = 0;
+  void reset(uint64_t seed) { reset(seed, nullptr); }
+  // The same with instance i keyed by (seed, instance_ids[i]) (device array of N ids; null: i). Two
+  // instances with the same seed and id see the same random numbers (common random numbers).
+  virtual void reset(uint64_t seed, const uint64_t* instance_ids) = 0;
   // Steps every instance. Discrete envs take (N) int32 actions; box envs take (N, action size) float32.
   virtual void step(const int32_t* actions) = 0;
   virtual void step(const float* actions) = 0;

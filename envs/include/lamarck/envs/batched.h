@@ -91,11 +91,11 @@ struct BatchView {
   }
 };
 
-// Resets instance i with the keys of `seed`.
+// Resets instance i with the keys of `seed` and its id (ids[i], or i when ids is null).
 template <class Env>
-LMK_HD inline void reset_one(const BatchView<Env>& v, int64_t i, uint64_t seed) {
+LMK_HD inline void reset_one(const BatchView<Env>& v, int64_t i, uint64_t seed, const uint64_t* ids) {
   const auto& p = v.params_of(i);
-  v.keys[i] = derive_key(seed, kEnvStream, uint64_t(i), 0);
+  v.keys[i] = derive_key(seed, kEnvStream, ids ? ids[i] : uint64_t(i), 0);
   Philox rng(v.keys[i], 0);
   typename Env::State s{};
   Env::reset(p, s, rng);
@@ -168,14 +168,15 @@ template <class Env>
 struct ResetKernel {
   BatchView<Env> v;
   uint64_t seed;
-  LMK_HD void operator()(int64_t i) const { reset_one(v, i, seed); }
+  const uint64_t* ids;  // (N) instance ids, may be null
+  LMK_HD void operator()(int64_t i) const { reset_one(v, i, seed, ids); }
 };
 
 // CUDA launches, defined for every registered env in envs/src/envs_cuda.cu (CUDA builds only).
 template <class Env>
 void step_cuda(const BatchView<Env>& v, const typename Env::Action* actions, int64_t n);
 template <class Env>
-void reset_cuda(const BatchView<Env>& v, uint64_t seed, int64_t n);
+void reset_cuda(const BatchView<Env>& v, uint64_t seed, const uint64_t* ids, int64_t n);
 
 // The CPU fast path: chunks of instances per thread. For envs whose step draws no randomness (shared
 // Params), one SIMD loop per chunk steps the physics and writes every observation; the rare instances whose
@@ -270,16 +271,17 @@ class Batched final : public BatchEnv {
   int64_t num_envs() const override { return n_; }
   const Exec& exec() const override { return exec_; }
 
-  void reset(uint64_t seed) override {
+  using BatchEnv::reset;
+  void reset(uint64_t seed, const uint64_t* instance_ids) override {
     if (exec_.device == Device::cuda) {
 #ifdef LAMARCK_WITH_CUDA
-      reset_cuda<Env>(view(), seed, n_);
+      reset_cuda<Env>(view(), seed, instance_ids, n_);
 #else
       require_device(exec_);
 #endif
       return;
     }
-    parallel_for(exec_, n_, ResetKernel<Env>{view(), seed});
+    parallel_for(exec_, n_, ResetKernel<Env>{view(), seed, instance_ids});
   }
   void step(const int32_t* actions) override { step_typed(actions); }
   void step(const float* actions) override { step_typed(actions); }

@@ -1,6 +1,9 @@
 // The inner loop of meta-training: train one agent per task with a given update rule and per-agent rule
 // parameters, and report each agent's final return. Tasks that share an env and a seed are trained as one
-// lockstep population by rl::Trainer (one batched network call per layer for all of them).
+// lockstep population by rl::Trainer (one batched network call per layer for all of them). An agent's
+// randomness (initial weights, env instances, actions, minibatch shuffles) is keyed by its (seed, stream),
+// not by its position in a population: tasks with equal (env, seed, stream) are common-random-number copies
+// that differ only in their rule parameters (and horizon).
 #pragma once
 
 #include <cstdint>
@@ -19,6 +22,7 @@ struct AgentTask {
   int64_t timesteps = 0;    // env steps of the agent's run (its horizon is timesteps / (E * T) updates)
   uint64_t seed = 0;        // agents with the same (env, seed) train in one lockstep population
   int64_t row = 0;          // the row of the parameter matrix this agent uses
+  uint64_t stream = 0;      // the agent's random stream under `seed` (rl::Trainer streams)
 };
 
 struct InnerResult {

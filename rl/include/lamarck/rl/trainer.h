@@ -101,9 +101,12 @@ struct UpdateStats {
 class Trainer {
  public:
   // P agents. horizons: per-agent total updates (empty = config.num_updates() for all). rule: null =
-  // make_update_rule(config.rule) (algo a2c forces "pg").
+  // make_update_rule(config.rule) (algo a2c forces "pg"). streams: the random stream of each agent (empty =
+  // 0..P-1): agent p's initial weights, env instances, actions and minibatch shuffles are keyed by
+  // (config.seed, streams[p]), so agents with the same seed and stream (in this or another trainer) see the
+  // same random numbers, whatever their position in the population (common random numbers).
   Trainer(const TrainConfig& config, int64_t P, const Exec& exec = {}, std::vector<int64_t> horizons = {},
-          std::shared_ptr<const UpdateRule> rule = nullptr);
+          std::shared_ptr<const UpdateRule> rule = nullptr, std::vector<uint64_t> streams = {});
   ~Trainer();
 
   // Sets the rule parameters of every agent: (P, rule.num_params()), host.
@@ -148,6 +151,8 @@ class Trainer {
   nn::AdamState adam_;
   std::unique_ptr<Buffers> buf_;
   std::vector<int64_t> update_, horizon_;
+  std::vector<uint64_t> streams_;   // (P) random stream of each agent
+  DeviceArray<uint64_t> row_ids_;   // (P * E) streams_[p] * E + e: the key index of env instance / action row
   int64_t global_update_ = 0;
   std::vector<std::vector<float>> curves_;
   std::vector<double> window_sum_;

@@ -80,8 +80,9 @@ struct CategoricalSample {
   int32_t* actions;
   int64_t A;
   uint64_t seed, stream, step;
+  const uint64_t* row_ids = nullptr;  // (rows) the key index of each row (null: r)
   LMK_HD void operator()(int64_t r) const {
-    Philox rng(derive_key(seed, stream, uint64_t(r), step));
+    Philox rng(derive_key(seed, stream, row_ids ? row_ids[r] : uint64_t(r), step));
     actions[r] = int32_t(rng.categorical_logits(logits + r * A, int(A)));
   }
 };
@@ -99,10 +100,11 @@ void categorical_backward(const Exec& exec, int64_t rows, int64_t A, const T* lo
                           const T* d_logp, const T* d_entropy, T* d_logits) {
   elementwise(exec, rows, detail::CategoricalBackward<T>{logits, actions, d_logp, d_entropy, d_logits, A});
 }
-// actions[r] ~ softmax(logits[r]), from the key derive_key(seed, stream, r, step).
+// actions[r] ~ softmax(logits[r]), from the key derive_key(seed, stream, id, step) with id = row_ids[r]
+// (device array, (rows)) or r when row_ids is null.
 inline void categorical_sample(const Exec& exec, int64_t rows, int64_t A, const float* logits, int32_t* actions,
-                               uint64_t seed, uint64_t stream, uint64_t step) {
-  elementwise(exec, rows, detail::CategoricalSample{logits, actions, A, seed, stream, step});
+                               uint64_t seed, uint64_t stream, uint64_t step, const uint64_t* row_ids = nullptr) {
+  elementwise(exec, rows, detail::CategoricalSample{logits, actions, A, seed, stream, step, row_ids});
 }
 
 // ---- diagonal Gaussian ---------------------------------------------------------------------------
@@ -175,9 +177,10 @@ struct GaussianSample {
   float* actions;
   int64_t A, rows_per_member, log_std_stride;
   uint64_t seed, stream, step;
+  const uint64_t* row_ids = nullptr;  // (rows) the key index of each row (null: r)
   LMK_HD void operator()(int64_t r) const {
     using std::exp;
-    Philox rng(derive_key(seed, stream, uint64_t(r), step));
+    Philox rng(derive_key(seed, stream, row_ids ? row_ids[r] : uint64_t(r), step));
     const float* ls = log_std + (r / rows_per_member) * log_std_stride;
     for (int64_t j = 0; j < A; ++j) actions[r * A + j] = mean[r * A + j] + exp(ls[j]) * rng.normal();
   }
@@ -205,11 +208,12 @@ void gaussian_backward(const Exec& exec, int64_t rows, int64_t A, int64_t rows_p
               detail::GaussianLogStdBackward<T>{mean, log_std, actions, d_logp, d_entropy, d_log_std, A,
                                                 rows_per_member, log_std_stride, accumulate});
 }
+// Row ids as in categorical_sample.
 inline void gaussian_sample(const Exec& exec, int64_t rows, int64_t A, int64_t rows_per_member, const float* mean,
                             const float* log_std, int64_t log_std_stride, float* actions, uint64_t seed,
-                            uint64_t stream, uint64_t step) {
-  elementwise(exec, rows,
-              detail::GaussianSample{mean, log_std, actions, A, rows_per_member, log_std_stride, seed, stream, step});
+                            uint64_t stream, uint64_t step, const uint64_t* row_ids = nullptr) {
+  elementwise(exec, rows, detail::GaussianSample{mean, log_std, actions, A, rows_per_member, log_std_stride, seed,
+                                                 stream, step, row_ids});
 }
 
 }  // namespace lamarck::nn
