@@ -23,8 +23,19 @@ std::vector<float> shape_fitness(Shaping shaping, const std::vector<double>& los
   std::vector<float> u(P, 0.0f);
   switch (shaping) {
     case Shaping::centered_rank: {
+      // tied losses share the mean of their ranks: a tie carries no preference, and breaking it by index
+      // would push the search along the difference of the tied candidates
+      std::vector<int64_t> order(P);
+      for (size_t i = 0; i < P; ++i) order[size_t(rank[i])] = int64_t(i);
+      std::vector<double> mean_rank(P);
+      for (size_t a = 0; a < P;) {
+        size_t b = a + 1;
+        while (b < P && loss[size_t(order[b])] == loss[size_t(order[a])]) ++b;
+        for (size_t k = a; k < b; ++k) mean_rank[size_t(order[k])] = 0.5 * double(a + b - 1);
+        a = b;
+      }
       const double denom = P > 1 ? double(P - 1) : 1.0;
-      for (size_t i = 0; i < P; ++i) u[i] = float(double(int64_t(P) - 1 - rank[i]) / denom - 0.5);
+      for (size_t i = 0; i < P; ++i) u[i] = float((double(P) - 1.0 - mean_rank[i]) / denom - 0.5);
       break;
     }
     case Shaping::rank_weights: {

@@ -1,6 +1,6 @@
 // lamarck inspect FILE: what a discovered-objective file holds -- its rule, features, weights and
-// provenance -- and the drift it implies at a few (r, Â) points (at several training-progress values for
-// TA-LPO).
+// provenance -- and the drift it implies at a few (r, Â) points and its effective trust region (at several
+// training-progress values for TA-LPO).
 #include <cmath>
 #include <cstdio>
 
@@ -59,6 +59,18 @@ void add_learned_objectives_command(CLI::App& app, const GlobalOptions& global) 
                                   fmt("(r=%.1f,A=%+.0f)", r, adv);
           s.add(key, rule_at(rule, r, adv, progress, log_h).drift);
         }
+    // the effective trust region: the ratio at which the drift penalty first exceeds 0.01, moving away
+    // from r = 1 with Â = +1 (upward) and Â = -1 (downward); PPO-clip with ε = 0.2 gives 1.21 and 0.79
+    for (double progress : progresses) {
+      const std::string at = progresses.size() > 1 ? fmt("@n/N=%.2f", progress, 0) : std::string();
+      double upper = NAN, lower = NAN;
+      for (int k = 1; k <= 2000 && std::isnan(upper); ++k)
+        if (rule_at(rule, 1.0 + 0.001 * k, 1.0, progress, log_h).drift > 0.01) upper = 1.0 + 0.001 * k;
+      for (int k = 1; k <= 999 && std::isnan(lower); ++k)
+        if (rule_at(rule, 1.0 - 0.001 * k, -1.0, progress, log_h).drift > 0.01) lower = 1.0 - 0.001 * k;
+      s.add("trust_upper" + at, std::isnan(upper) ? std::string("> 3") : fmt("%.3f", upper, 0));
+      s.add("trust_lower" + at, std::isnan(lower) ? std::string("< 0.001") : fmt("%.3f", lower, 0));
+    }
     s.print(global.json);
   });
 }

@@ -1,6 +1,9 @@
 #include "lamarck/learned_objectives/rule_batch.h"
 
+#include <cmath>
+
 #include "lamarck/core/error.h"
+#include "lamarck/core/rng.h"
 
 namespace lamarck::objectives {
 
@@ -84,6 +87,16 @@ void evaluate_reference(RuleKind kind, const RuleConstants& constants, const flo
       dloss_dr[i] = float(s.dloss_dr);
     }
   }
+}
+
+std::vector<float> drift_search_init(RuleKind kind, uint64_t seed) {
+  const int inputs = rule_inputs(kind);
+  std::vector<float> theta(static_cast<size_t>(rule_num_params(kind)), 0.0f);
+  if (inputs == 0) return theta;
+  Philox rng(derive_key(seed, 0x6472696674696e69ull /* "driftini" */, 0, 0));
+  const float scale = 1.0f / std::sqrt(float(inputs));
+  for (int64_t k = 0; k < int64_t(inputs) * kDriftHidden; ++k) theta[size_t(k)] = scale * rng.normal();
+  return theta;  // w2 (the last kDriftHidden values) stays 0
 }
 
 RuleSample<double> rule_at(const Rule& rule, double r, double adv, double progress, double log_horizon) {

@@ -42,7 +42,8 @@ std::string join_lines(const std::vector<std::string>& lines) {
 
 uint64_t key_to_u64(Key k) { return (uint64_t(k.w[1]) << 32) | k.w[0]; }
 
-std::unique_ptr<es::Strategy> make_es(const MetaConfig& c, int64_t dim, const Exec& exec) {
+std::unique_ptr<es::Strategy> make_es(const MetaConfig& c, objectives::RuleKind kind, const Exec& exec) {
+  const int64_t dim = objectives::rule_num_params(kind);
   es::Settings s;
   s.dim = dim;
   s.pop_size = c.pop_size;
@@ -50,7 +51,7 @@ std::unique_ptr<es::Strategy> make_es(const MetaConfig& c, int64_t dim, const Ex
   s.seed = c.seed;
   s.sigma_init = c.sigma;
   s.shaping = c.shaping;
-  s.mean_init.assign(size_t(dim), 0.0f);  // zero network = the PPO-initialised drift (PPO-clip)
+  s.mean_init = objectives::drift_search_init(kind, c.seed);  // drift ≡ 0 (PPO-clip), not a saddle
   if (c.strategy == "open_es") {
     s.options["lr"] = c.lr;
     s.options["sigma_decay"] = c.sigma_decay;
@@ -70,7 +71,7 @@ MetaTrainer::MetaTrainer(MetaConfig config, std::string run_dir, Exec exec, bool
   config_.validate();
   objectives::register_rl_rules();
   kind_ = objectives::parse_rule(config_.rule);
-  es_ = make_es(config_, objectives::rule_num_params(kind_), exec_);
+  es_ = make_es(config_, kind_, exec_);
   objectives::Rule rule;
   rule.kind = kind_;
   rule.constants.clip_eps = float(config_.inner.clip_eps);

@@ -85,6 +85,10 @@ TEST(Novelty, NsEsCentresSpreadOverTheBehaviourSpace) {
   std::vector<std::unique_ptr<Strategy>> pop;
   for (int64_t m = 0; m < M; ++m) {
     Settings s = testing::settings_for(D, 10 + uint64_t(m), 0.0, 0.1, 20);
+    // each centre starts at its own random point (Conti et al. 2018 initialise the agents randomly); from a
+    // common point of symmetry an antithetic population has tied novelties and no gradient
+    Philox init(key_from_seed(1000 + uint64_t(m)));
+    for (float& v : s.mean_init) v = 0.2f * init.normal();
     s.direction = Direction::maximize;
     s.options = {{"lr", 0.05}};
     pop.push_back(make_strategy("open_es", s));

@@ -33,6 +33,21 @@ TEST(Shaping, CenteredRank) {
   EXPECT_FLOAT_EQ(u[1], -0.5f);
 }
 
+// Tied losses (e.g. the two members of an antithetic pair that define the same objective) share their
+// mean rank, so a tie adds nothing to an ES gradient.
+TEST(Shaping, CenteredRankGivesTiesTheirMeanRank) {
+  const std::vector<double> loss = {2.0, 1.0, 1.0, 3.0, INFINITY, INFINITY};
+  const auto u = shape_fitness(Shaping::centered_rank, loss, ranks_of(loss), {});
+  EXPECT_FLOAT_EQ(u[1], u[2]);
+  EXPECT_FLOAT_EQ(u[1], float((5.0 - 0.5) / 5.0 - 0.5));
+  EXPECT_FLOAT_EQ(u[0], float((5.0 - 2.0) / 5.0 - 0.5));
+  EXPECT_FLOAT_EQ(u[4], u[5]);
+  EXPECT_FLOAT_EQ(u[4], float((5.0 - 4.5) / 5.0 - 0.5));
+  float sum = 0.0f;
+  for (float v : u) sum += v;
+  EXPECT_NEAR(sum, 0.0f, 1e-6f);
+}
+
 TEST(Shaping, IdentityAndZScoreGiveNonFiniteTheWorstValue) {
   const std::vector<double> loss = {1.0, kInf, 3.0};
   const auto id = shape_fitness(Shaping::identity, loss, ranks_of(loss), {});

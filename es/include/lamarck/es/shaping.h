@@ -17,7 +17,7 @@ std::vector<int64_t> rank_order(const std::vector<double>& loss);
 // Utilities (P) for one generation. rank[i] = 0 for the best. `weights` (P, indexed by rank) is used by
 // Shaping::rank_weights only. Non-finite losses get the lowest utility of the generation:
 //   identity: -loss (non-finite: the worst finite value);  z_score: -(loss - mean)/(std + 1e-8) over
-//   finite values;  centered_rank: (P - 1 - rank)/(P - 1) - 0.5;  rank_weights: weights[rank].
+//   finite values;  centered_rank: (P - 1 - rank)/(P - 1) - 0.5 (ties: mean rank);  rank_weights: weights[rank].
 std::vector<float> shape_fitness(Shaping shaping, const std::vector<double>& loss, const std::vector<int64_t>& rank,
                                  const std::vector<float>& weights);
 

@@ -52,6 +52,13 @@ struct Rule {
   const float* theta_ptr() const { return theta.empty() ? nullptr : theta.data(); }
 };
 
+// The starting point of a search over a drift net's parameters: W1 ~ N(0, 1/inputs) (Lecun normal, from
+// `seed`) and w2 = 0. The net is then exactly 0, so the rule is PPO-clip, but — unlike the all-zero
+// vector — it is not a saddle: net(-θ) = net(θ) for this bias-free tanh net, so from θ = 0 the two members
+// of an antithetic pair are the same objective and an ES gradient estimate vanishes, while with W1 != 0 the
+// gradient in w2 is first order. Empty for the fixed rules.
+std::vector<float> drift_search_init(RuleKind kind, uint64_t seed);
+
 // The drift and loss of `rule` at one (r, Â, n/N, log N), in double (for inspection and plots).
 RuleSample<double> rule_at(const Rule& rule, double r, double adv, double progress, double log_horizon);
 
