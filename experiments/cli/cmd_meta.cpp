@@ -162,7 +162,7 @@ void run_evaluate(const EvaluateOptions& o, const GlobalOptions& global) {
   }
   if (!o.out.empty()) {
     std::string lines;
-    for (const auto& r : rows) lines += meta::eval_row_json(r, -1) + "\n";
+    for (const auto& r : rows) lines += meta::eval_row_json(r, -1, meta::matching_ppo_row(rows, r)) + "\n";
     write_file_atomic(o.out, lines);
   }
   if (global.json) {
@@ -171,6 +171,11 @@ void run_evaluate(const EvaluateOptions& o, const GlobalOptions& global) {
       const std::string key = r.objective + "|" + r.env + "@" + std::to_string(r.timesteps);
       s.add(key + "|mean", r.mean).add(key + "|lo", r.lo).add(key + "|hi", r.hi);
       s.add(key + "|norm_mean", r.norm_mean).add(key + "|norm_lo", r.norm_lo).add(key + "|norm_hi", r.norm_hi);
+      if (const meta::EvalRow* ppo = meta::matching_ppo_row(rows, r); ppo && ppo != &r) {
+        const meta::MeanInterval d = meta::paired_difference(r, *ppo);
+        s.add(key + "|vs_ppo_mean", d.mean).add(key + "|vs_ppo_lo", d.mean - d.half_width);
+        s.add(key + "|vs_ppo_hi", d.mean + d.half_width);
+      }
     }
     s.print(true);
   } else {

@@ -81,6 +81,7 @@ std::vector<EvalRow> evaluate_rule(const Exec& exec, const rl::TrainConfig& inne
         raw.push_back(v);
         norm.push_back(v / base);
       }
+      row.norm_values = norm;
       const MeanInterval r = mean_interval(raw), n = mean_interval(norm);
       row.mean = r.mean;
       row.lo = r.mean - r.half_width;
@@ -93,15 +94,34 @@ std::vector<EvalRow> evaluate_rule(const Exec& exec, const rl::TrainConfig& inne
   return rows;
 }
 
-std::string eval_row_json(const EvalRow& r, int64_t generation) {
-  char text[512];
-  std::snprintf(text, sizeof(text),
+MeanInterval paired_difference(const EvalRow& a, const EvalRow& b) {
+  std::vector<double> d;
+  for (size_t s = 0; s < a.norm_values.size() && s < b.norm_values.size(); ++s)
+    if (std::isfinite(a.norm_values[s]) && std::isfinite(b.norm_values[s])) d.push_back(a.norm_values[s] - b.norm_values[s]);
+  return mean_interval(d);
+}
+
+const EvalRow* matching_ppo_row(const std::vector<EvalRow>& rows, const EvalRow& row) {
+  for (const EvalRow& r : rows)
+    if (r.objective == "ppo_clip" && r.env == row.env && r.timesteps == row.timesteps && r.seeds == row.seeds)
+      return &r;
+  return nullptr;
+}
+
+std::string eval_row_json(const EvalRow& r, int64_t generation, const EvalRow* ppo) {
+  char text[640];
+  int n = std::snprintf(text, sizeof(text),
                 "{\"generation\":%lld,\"objective\":\"%s\",\"env\":\"%s\",\"timesteps\":%lld,\"seeds\":%lld,"
                 "\"diverged\":%lld,\"mean\":%.9g,\"lo\":%.9g,\"hi\":%.9g,\"norm_mean\":%.9g,\"norm_lo\":%.9g,"
-                "\"norm_hi\":%.9g}",
+                "\"norm_hi\":%.9g",
                 (long long)generation, r.objective.c_str(), r.env.c_str(), (long long)r.timesteps,
                 (long long)r.seeds, (long long)r.diverged, r.mean, r.lo, r.hi, r.norm_mean, r.norm_lo, r.norm_hi);
-  return text;
+  if (ppo && ppo != &r && n > 0 && size_t(n) < sizeof(text)) {
+    const MeanInterval d = paired_difference(r, *ppo);
+    n += std::snprintf(text + n, sizeof(text) - size_t(n), ",\"vs_ppo_mean\":%.9g,\"vs_ppo_lo\":%.9g,\"vs_ppo_hi\":%.9g",
+                       d.mean, d.mean - d.half_width, d.mean + d.half_width);
+  }
+  return std::string(text) + "}";
 }
 
 std::string eval_table(const std::vector<EvalRow>& rows) {
@@ -117,6 +137,17 @@ std::string eval_table(const std::vector<EvalRow>& rows) {
     std::snprintf(line, sizeof(line), "%-28s %-22s %10lld %6lld %22s %22s%s\n", r.objective.c_str(), r.env.c_str(),
                   (long long)r.timesteps, (long long)r.seeds, raw, norm,
                   r.diverged ? (" (" + std::to_string(r.diverged) + " diverged)").c_str() : "");
+    out += line;
+  }
+  // paired differences against PPO-clip on the same tasks
+  for (const EvalRow& r : rows) {
+    const EvalRow* ppo = matching_ppo_row(rows, r);
+    if (!ppo || ppo == &r) continue;
+    const MeanInterval d = paired_difference(r, *ppo);
+    char norm[64];
+    std::snprintf(norm, sizeof(norm), "%+.3f [%+.3f, %+.3f]", d.mean, d.mean - d.half_width, d.mean + d.half_width);
+    std::snprintf(line, sizeof(line), "%-28s %-22s %10lld %6lld %22s %22s\n", (r.objective + " - ppo_clip").c_str(),
+                  r.env.c_str(), (long long)r.timesteps, (long long)d.n, "(paired)", norm);
     out += line;
   }
   return out;

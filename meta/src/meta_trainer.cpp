@@ -20,7 +20,7 @@ namespace lamarck::meta {
 
 namespace {
 constexpr const char* kCheckpointKind = "meta_checkpoint";
-constexpr uint32_t kCheckpointVersion = 1;
+constexpr uint32_t kCheckpointVersion = 2;  // 2: evaluation rows keep per-agent values
 constexpr uint64_t kStreamTrainSeed = 0x6d65746173656564ull;  // "metaseed"
 constexpr uint64_t kStreamHorizon = 0x6d657461686f727aull;    // "metahorz"
 
@@ -213,7 +213,8 @@ void MetaTrainer::evaluate_mean() {
   }
   state_.last_eval = evaluate_rule(exec_, config_.inner, mean_rule(), "mean", config_.envs, horizons,
                                    config_.eval_seeds, config_.seed, config_, &state_.env_steps);
-  for (const EvalRow& r : state_.last_eval) state_.evals.push_back(eval_row_json(r, state_.generation));
+  for (const EvalRow& r : state_.last_eval)
+    state_.evals.push_back(eval_row_json(r, state_.generation, matching_ppo_row(state_.ppo_eval, r)));
   log_info("held-out evaluation after generation %lld:\n%s", (long long)state_.generation,
            eval_table(state_.ppo_eval.empty() ? state_.last_eval : [&] {
              std::vector<EvalRow> both = state_.ppo_eval;

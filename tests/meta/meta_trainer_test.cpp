@@ -215,6 +215,27 @@ TEST(Evaluate, MeanInterval) {
   EXPECT_TRUE(std::isnan(mean_interval({}).mean));
 }
 
+// The comparison against PPO-clip is paired agent by agent (same tasks), dropping pairs with a NaN.
+TEST(Evaluate, PairedDifferenceAgainstPpo) {
+  EvalRow ppo, mean;
+  ppo.objective = "ppo_clip";
+  mean.objective = "mean";
+  ppo.env = mean.env = "CartPole-v1";
+  ppo.timesteps = mean.timesteps = 1000;
+  ppo.seeds = mean.seeds = 4;
+  ppo.norm_values = {0.5, 0.6, 0.7, 0.8};
+  mean.norm_values = {0.6, 0.8, std::nan(""), 1.1};
+  const MeanInterval d = paired_difference(mean, ppo);
+  EXPECT_EQ(d.n, 3);
+  EXPECT_NEAR(d.mean, (0.1 + 0.2 + 0.3) / 3.0, 1e-12);
+  EXPECT_NEAR(d.half_width, 4.303 * 0.1 / std::sqrt(3.0), 1e-3);
+  const std::vector<EvalRow> rows = {ppo, mean};
+  EXPECT_EQ(matching_ppo_row(rows, rows[1]), &rows[0]);
+  const std::string table = eval_table(rows);
+  EXPECT_NE(table.find("mean - ppo_clip"), std::string::npos) << table;
+  EXPECT_NE(eval_row_json(rows[1], 3, &rows[0]).find("\"vs_ppo_mean\":0.2"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace lamarck::meta
 

@@ -5,6 +5,7 @@
 
 #include <cereal/cereal.hpp>
 #include <cereal/types/string.hpp>
+#include <cereal/types/vector.hpp>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -16,6 +17,12 @@
 
 namespace lamarck::meta {
 
+// Mean and half-width of the 95% interval (Student t with n - 1 degrees of freedom) of finite values.
+struct MeanInterval {
+  double mean = 0.0, half_width = 0.0;
+  int64_t n = 0;
+};
+
 struct EvalRow {
   std::string objective;        // a label: "mean", "ppo_clip", a file name...
   std::string env;
@@ -24,19 +31,21 @@ struct EvalRow {
   int64_t diverged = 0;         // agents that diverged (counted in the mean as NaN-free: excluded)
   double mean = 0, lo = 0, hi = 0;                 // raw final return, 95% interval
   double norm_mean = 0, norm_lo = 0, norm_hi = 0;  // divided by the env's baseline
+  // (seeds) each agent's normalised final return (NaN if diverged), in agent order: agent s of two rows
+  // with the same env, horizon and evaluation seed trained on the same randomness (a paired comparison)
+  std::vector<double> norm_values;
   template <class Archive>
   void serialize(Archive& ar) {
     ar(CEREAL_NVP(objective), CEREAL_NVP(env), CEREAL_NVP(timesteps), CEREAL_NVP(seeds), CEREAL_NVP(diverged),
        CEREAL_NVP(mean), CEREAL_NVP(lo), CEREAL_NVP(hi), CEREAL_NVP(norm_mean), CEREAL_NVP(norm_lo),
-       CEREAL_NVP(norm_hi));
+       CEREAL_NVP(norm_hi), CEREAL_NVP(norm_values));
   }
 };
 
-// Mean and half-width of the 95% interval (Student t with n - 1 degrees of freedom) of finite values.
-struct MeanInterval {
-  double mean = 0.0, half_width = 0.0;
-  int64_t n = 0;
-};
+// The paired difference a - b of two rows' normalised returns (agent by agent; pairs with a NaN dropped):
+// mean and 95% interval. Meaningful for rows evaluated on the same tasks (same env, horizon, seed).
+MeanInterval paired_difference(const EvalRow& a, const EvalRow& b);
+
 MeanInterval mean_interval(const std::vector<double>& values);
 
 // The seed of the held-out tasks of (env index, horizon index): a Philox stream no training task uses.
@@ -48,9 +57,13 @@ std::vector<EvalRow> evaluate_rule(const Exec& exec, const rl::TrainConfig& inne
                                    const std::vector<int64_t>& horizons, int64_t seeds, uint64_t seed,
                                    const MetaConfig& baselines, int64_t* env_steps = nullptr);
 
-// One JSON line of a row (for eval.jsonl).
-std::string eval_row_json(const EvalRow& row, int64_t generation);
-// A readable table of rows.
+// One JSON line of a row (for eval.jsonl); with `ppo`, the row of PPO-clip on the same tasks, it also holds
+// the paired difference row - ppo ("vs_ppo_mean", "vs_ppo_lo", "vs_ppo_hi").
+std::string eval_row_json(const EvalRow& row, int64_t generation, const EvalRow* ppo = nullptr);
+// A readable table of rows; below it, for every row that has a "ppo_clip" row on the same env, horizon
+// and number of agents, the paired difference of normalised returns.
 std::string eval_table(const std::vector<EvalRow>& rows);
+// The "ppo_clip" row of `rows` matching `row`'s env, horizon and agents (null if none).
+const EvalRow* matching_ppo_row(const std::vector<EvalRow>& rows, const EvalRow& row);
 
 }  // namespace lamarck::meta
