@@ -43,8 +43,10 @@ function(lamarck_set_warnings target)
   if(LAMARCK_NATIVE)
     target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-march=native>)
   endif()
-  # bitwise-reproducible floating point across builds and thread counts (Box2D habit)
-  target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-ffp-contract=off>)
+  # bitwise-reproducible floating point across builds and thread counts (Box2D habit): no contraction (and
+  # no reassociation, the default). sqrt without errno and floating point without traps let g++ if-convert
+  # and vectorise per-element math (core/math.h, the Gaussian samplers); neither changes any result.
+  target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-ffp-contract=off -fno-math-errno -fno-trapping-math>)
 endfunction()
 
 # Marks a target as part of the CUDA build check (`cuda_targets`): libraries with .cu sources, parity

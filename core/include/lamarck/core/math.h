@@ -106,7 +106,9 @@ LMK_HD LMK_INLINE float tanh_f(float x) {
   const float small =
       x + x * z * ((((-5.70498872745e-3f * z + 2.06390887954e-2f) * z - 5.37397155531e-2f) * z + 1.33314422036e-1f) *
                        z - 3.33332819422e-1f);
-  return a < 0.625f ? small : (x < 0.0f ? -large : large);
+  // bit-mask selects: both branches are computed, so g++ does not sink the division into one of them
+  // (which, under the default -ftrapping-math, would stop the loop from vectorising)
+  return select_bits(a < 0.625f, small, select_bits(x < 0.0f, -large, large));
 }
 
 }  // namespace lamarck

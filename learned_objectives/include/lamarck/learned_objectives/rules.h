@@ -147,29 +147,38 @@ LMK_HD LMK_INLINE float drift_tanh(float x) { return tanh_f(x); }
 LMK_HD LMK_INLINE double drift_tanh(double x) { return std::tanh(x); }
 
 // net(x) = w2 · tanh(W1ᵀ x + bias) and d net / dr = Σ_j w2_j (1 - h_j²) Σ_i W1_ij dx_i/dr.
-// theta: W1 (rows, 128) row-major then w2 (128) at w2_offset; x, dx: (in) with in <= rows and in <= kTaLpoInputs; bias (128) adds the
+// theta: W1 (rows, 128) row-major then w2 (128) at w2_offset; x, dx: (in) with in <= rows; bias (128) adds the
 // contribution of inputs that are constant per agent (may be null). dx may be null (no derivative).
-// The loop over the 128 hidden units is a SIMD reduction on the CPU (sums in vector-lane order).
+// The sums over the 128 hidden units are SIMD reductions on the CPU (in vector-lane order).
 template <class T, class P>
 LMK_HD inline T drift_net(const P* theta, int in, int64_t w2_offset, const T* x, const T* dx, const T* bias,
                           T* dnet_dr) {
   const P* w2 = theta + w2_offset;
-  T dx_or_zero[kTaLpoInputs] = {};
-  for (int i = 0; i < in; ++i) dx_or_zero[i] = dx ? dx[i] : T(0);
+  // hidden pre-activations and their r-derivatives, accumulated input by input (unit stride over the hidden
+  // units: this loop and the next vectorise on the CPU)
+  T pre[kDriftHidden], dpre[kDriftHidden];
+  for (int j = 0; j < kDriftHidden; ++j) {
+    pre[j] = T(0);
+    dpre[j] = T(0);
+  }
+  if (bias)
+    for (int j = 0; j < kDriftHidden; ++j) pre[j] = bias[j];
+  for (int i = 0; i < in; ++i) {
+    const P* row = theta + i * kDriftHidden;
+    const T xi = x[i], dxi = dx ? dx[i] : T(0);
+    for (int j = 0; j < kDriftHidden; ++j) {
+      pre[j] += T(row[j]) * xi;
+      dpre[j] += T(row[j]) * dxi;
+    }
+  }
   T value = T(0), deriv = T(0);
 #if !LMK_ON_DEVICE
 #pragma omp simd reduction(+ : value, deriv)
 #endif
   for (int j = 0; j < kDriftHidden; ++j) {
-    T pre = bias ? bias[j] : T(0), dpre = T(0);
-    for (int i = 0; i < in; ++i) {
-      const T w = T(theta[i * kDriftHidden + j]);
-      pre += w * x[i];
-      dpre += w * dx_or_zero[i];
-    }
-    const T h = drift_tanh(pre);
+    const T h = drift_tanh(pre[j]);
     value += T(w2[j]) * h;
-    deriv += T(w2[j]) * (T(1) - h * h) * dpre;
+    deriv += T(w2[j]) * (T(1) - h * h) * dpre[j];
   }
   if (dnet_dr) *dnet_dr = deriv;
   return value;
