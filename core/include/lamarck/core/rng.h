@@ -30,7 +30,7 @@ constexpr uint32_t kWeyl1 = 0xBB67AE85u;  // sqrt(3) - 1
 }  // namespace philox_detail
 
 // The raw bijection: 10 rounds of Philox4x32 on a 128-bit counter under a 64-bit key.
-LMK_HD inline Block4 philox4x32_10(Block4 ctr, Key key) {
+LMK_HD LMK_INLINE Block4 philox4x32_10(Block4 ctr, Key key) {
   using namespace philox_detail;
   for (int round = 0; round < 10; ++round) {
     if (round > 0) {
@@ -66,7 +66,7 @@ LMK_HD inline Key derive_key(uint64_t seed, uint64_t stream, uint64_t index, uin
 }
 
 // Stateless access: block number `counter` of the stream of `key`.
-LMK_HD inline Block4 random_block(Key key, uint64_t counter) {
+LMK_HD LMK_INLINE Block4 random_block(Key key, uint64_t counter) {
   return philox4x32_10(Block4{{uint32_t(counter), uint32_t(counter >> 32), 0u, 0u}}, key);
 }
 
@@ -92,7 +92,7 @@ struct Philox {
 
   LMK_HD explicit Philox(Key k, uint64_t first_block = 0) : key(k), counter(first_block) {}
 
-  LMK_HD uint32_t next_u32() {
+  LMK_HD LMK_INLINE uint32_t next_u32() {
     if (lane == 4) {
       block = random_block(key, counter++);
       lane = 0;
@@ -104,9 +104,9 @@ struct Philox {
     return (uint64_t(hi) << 32) | next_u32();
   }
   // Uniform float in [0, 1).
-  LMK_HD float uniform() { return u32_to_unit_float(next_u32()); }
+  LMK_HD LMK_INLINE float uniform() { return u32_to_unit_float(next_u32()); }
   // Uniform float in [lo, hi).
-  LMK_HD float uniform(float lo, float hi) { return lo + (hi - lo) * uniform(); }
+  LMK_HD LMK_INLINE float uniform(float lo, float hi) { return lo + (hi - lo) * uniform(); }
   // Uniform double in [0, 1).
   LMK_HD double uniform_double() {
     const uint32_t hi = next_u32();
