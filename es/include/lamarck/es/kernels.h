@@ -186,15 +186,15 @@ struct SampleGaussianRows {
       chunk(key, uint64_t(b0), eps);
       const int64_t j0 = b0 * 4, n = dim - j0 < 4 * kChunk ? dim - j0 : 4 * kChunk;
       for (int64_t t = 0; t < n; ++t) {
-        const float step = (sigma ? sigma[j0 + t] : sigma_scalar) * eps[(t & 3) * kChunk + (t >> 2)];
+        const float step = (sigma ? sigma[j0 + t] : sigma_scalar) * eps[t];
         plus[j0 + t] = mean[j0 + t] + step;
         if (antithetic) minus[j0 + t] = mean[j0 + t] - step;
       }
     }
   }
-  // eps[lane * kChunk + t] = normal4(key, first + t)[lane] for t < kChunk, lane < 4: structure-of-arrays
-  // Philox rounds and Box-Muller so the compiler vectorises across t (same arithmetic as normal4, hence
-  // the same bits).
+  // eps[4 t + lane] = normal4(key, first + t)[lane] for t < kChunk, lane < 4 (the order of the row):
+  // structure-of-arrays Philox rounds and Box-Muller so the compiler vectorises across t (same arithmetic
+  // as normal4, hence the same bits), interleaved on the store.
   static void chunk(Key key, uint64_t first, float* eps) {
     using namespace philox_detail;
     // the top 24 bits of each Philox word, as int32 (exactly the values u32_to_unit_float scales)
@@ -227,10 +227,10 @@ struct SampleGaussianRows {
       const float r1 = sqrtf(-2.0f * fastmath::log_unit24(v2[t]));
       const fastmath::CosSin t0 = fastmath::cos_sin_turn(float(v1[t]) * (1.0f / 16777216.0f));
       const fastmath::CosSin t1 = fastmath::cos_sin_turn(float(v3[t]) * (1.0f / 16777216.0f));
-      eps[t] = r0 * t0.c;
-      eps[kChunk + t] = r0 * t0.s;
-      eps[2 * kChunk + t] = r1 * t1.c;
-      eps[3 * kChunk + t] = r1 * t1.s;
+      eps[4 * t] = r0 * t0.c;
+      eps[4 * t + 1] = r0 * t0.s;
+      eps[4 * t + 2] = r1 * t1.c;
+      eps[4 * t + 3] = r1 * t1.s;
     }
   }
 };
