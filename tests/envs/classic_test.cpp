@@ -114,24 +114,5 @@ TEST(Truncation, AtTheGymnasiumLimits) {
   check_truncation("Pendulum-v1", 0, 0.0f, 200);            // never terminates
 }
 
-TEST(Math, SinCosMatchLibm) {
-  double worst = 0;
-  for (int k = -200000; k <= 200000; ++k) {
-    const float x = float(k) * 1e-3f;  // [-200, 200] rad
-    const SinCos sc = sincos_f(x);
-    worst = std::max(worst, std::fabs(double(sc.sin) - std::sin(double(x))));
-    worst = std::max(worst, std::fabs(double(sc.cos) - std::cos(double(x))));
-  }
-  EXPECT_LT(worst, 2e-7);
-  double worst_d = 0;
-  for (int k = -200000; k <= 200000; ++k) {
-    const double x = double(k) * 1.37e-3;
-    const SinCosD sc = sincos_d(x);
-    worst_d = std::max(worst_d, std::fabs(sc.sin - std::sin(x)));
-    worst_d = std::max(worst_d, std::fabs(sc.cos - std::cos(x)));
-  }
-  EXPECT_LT(worst_d, 5e-14);
-}
-
 }  // namespace
 }  // namespace lamarck::envs

@@ -54,7 +54,8 @@ struct SinCosD {
   double sin, cos;
 };
 LMK_HD LMK_INLINE SinCosD sincos_d(double x) {
-  const double fj = double(int64_t(x * 0.63661977236758134308 + (x >= 0.0 ? 0.5 : -0.5)));
+  // the quadrant count as int32 (|x| < 3e9): double -> int32 conversions vectorise on AVX2, int64 ones do not
+  const double fj = double(int32_t(x * 0.63661977236758134308 + (x >= 0.0 ? 0.5 : -0.5)));
   const double r = (x - fj * 1.5707963267948966) - fj * 6.123233995736766e-17;
   const double z = r * r;
   const double s =
@@ -63,11 +64,32 @@ LMK_HD LMK_INLINE SinCosD sincos_d(double x) {
   const double c =
       1 + z * (-1.0 / 2 + z * (1.0 / 24 + z * (-1.0 / 720 + z * (1.0 / 40320 + z * (-1.0 / 3628800 +
           z * (1.0 / 479001600.0 + z * (-1.0 / 87178291200.0 + z * (1.0 / 20922789888000.0))))))));
-  const int64_t q = int64_t(fj) & 3;
+  const int32_t q = int32_t(fj) & 3;
   SinCosD out;
   out.sin = q == 0 ? s : (q == 1 ? c : (q == 2 ? -s : -c));
   out.cos = q == 0 ? c : (q == 1 ? -s : (q == 2 ? -c : s));
   return out;
+}
+
+// The natural logarithm in double precision for positive normal x (error ~1 ulp): x = m 2^e with
+// m in [sqrt(1/2), sqrt(2)), log m = 2 atanh(s) with s = (m - 1)/(m + 1), |s| < 0.172, as its odd series
+// to s^23 (truncation < 1e-18), and e ln 2 with ln 2 in two parts. Branch-free (vectorises).
+LMK_HD LMK_INLINE double log_d(double x) {
+  uint64_t bits;
+  memcpy(&bits, &x, sizeof(bits));
+  int32_t e = int32_t(bits >> 52) - 1023;
+  bits = (bits & 0x000FFFFFFFFFFFFFull) | 0x3FF0000000000000ull;  // m in [1, 2)
+  double m;
+  memcpy(&m, &bits, sizeof(m));
+  const bool big = m > 1.4142135623730951;
+  m = big ? 0.5 * m : m;
+  e += big ? 1 : 0;
+  const double s = (m - 1.0) / (m + 1.0), z = s * s;
+  const double series =
+      1.0 + z * (1.0 / 3 + z * (1.0 / 5 + z * (1.0 / 7 + z * (1.0 / 9 + z * (1.0 / 11 + z * (1.0 / 13 + z * (1.0 / 15 +
+      z * (1.0 / 17 + z * (1.0 / 19 + z * (1.0 / 21 + z * (1.0 / 23)))))))))));
+  const double de = double(e);
+  return de * 6.93147180369123816490e-01 + (de * 1.90821492927058770002e-10 + 2.0 * s * series);
 }
 
 LMK_HD LMK_INLINE float sin_f(float x) { return sincos_f(x).sin; }
@@ -97,10 +119,10 @@ LMK_HD LMK_INLINE float exp_f(float x) {
 }
 
 // tanh(x): the Cephes odd polynomial for |x| < 0.625, 1 - 2 / (exp(2|x|) + 1) with the sign of x above
-// (|x| clamped to 9, where tanh rounds to 1 in float).
+// (|x| clamped to 10, where tanh rounds to 1 in float).
 LMK_HD LMK_INLINE float tanh_f(float x) {
   const float a = abs_f(x);
-  const float e = exp_f(2.0f * (a < 9.0f ? a : 9.0f));
+  const float e = exp_f(2.0f * (a < 10.0f ? a : 10.0f));
   const float large = 1.0f - 2.0f / (e + 1.0f);
   const float z = x * x;
   const float small =

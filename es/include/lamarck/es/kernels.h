@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "lamarck/core/platform.h"
+#include "lamarck/core/math.h"
 #include "lamarck/core/rng.h"
 
 namespace lamarck::es {
@@ -111,26 +112,34 @@ LMK_HD inline float normal_at(Key key, int64_t j) {
   return four[j % 4];
 }
 
-// Element j of the double-precision standard-normal vector of `key`: Philox block j/2 gives two 53-bit
-// uniforms and one Box-Muller pair (cos for even j, sin for odd j).
-LMK_HD inline double normal_double_at(Key key, int64_t j) {
-  const Block4 b = random_block(key, uint64_t(j / 2));
-  const double u1 = 1.0 - u64_to_unit_double(b.v[0], b.v[1]);  // (0, 1]
+// The Box-Muller pair of Philox block p of `key`: two 53-bit uniforms, u1 in (0, 1], u2 in [0, 1);
+// log, sin and cos from core/math.h (branch-free: the row loop below vectorises).
+LMK_HD LMK_INLINE SinCosD normal_double_pair(Key key, uint64_t p) {
+  const Block4 b = random_block(key, p);
+  const double u1 = 1.0 - u64_to_unit_double(b.v[0], b.v[1]);
   const double u2 = u64_to_unit_double(b.v[2], b.v[3]);
-  const double r = sqrt(-2.0 * log(u1)), t = 6.283185307179586 * u2;
-  return (j % 2 == 0) ? r * cos(t) : r * sin(t);
+  const double r = sqrt(-2.0 * log_d(u1));
+  const SinCosD t = sincos_d(6.283185307179586 * u2);
+  return SinCosD{r * t.sin, r * t.cos};
 }
 
-// Host helper: out[0..n) = normal_double_at(key, 0..n), one logarithm per pair.
+// Element j of the double-precision standard-normal vector of `key`: Philox block j/2 gives one
+// Box-Muller pair (cos for even j, sin for odd j).
+LMK_HD inline double normal_double_at(Key key, int64_t j) {
+  const SinCosD pair = normal_double_pair(key, uint64_t(j / 2));
+  return (j % 2 == 0) ? pair.cos : pair.sin;
+}
+
+// Host helper: out[0..n) = normal_double_at(key, 0..n), one logarithm per pair, SIMD over pairs.
 inline void normal_double_row(Key key, double* out, int64_t n) {
-  for (int64_t p = 0; 2 * p < n; ++p) {
-    const Block4 b = random_block(key, uint64_t(p));
-    const double u1 = 1.0 - u64_to_unit_double(b.v[0], b.v[1]);
-    const double u2 = u64_to_unit_double(b.v[2], b.v[3]);
-    const double r = std::sqrt(-2.0 * std::log(u1)), t = 6.283185307179586 * u2;
-    out[2 * p] = r * std::cos(t);
-    if (2 * p + 1 < n) out[2 * p + 1] = r * std::sin(t);
+  const int64_t pairs = n / 2;
+#pragma omp simd
+  for (int64_t p = 0; p < pairs; ++p) {
+    const SinCosD pair = normal_double_pair(key, uint64_t(p));
+    out[2 * p] = pair.cos;
+    out[2 * p + 1] = pair.sin;
   }
+  if (n % 2) out[n - 1] = normal_double_pair(key, uint64_t(pairs)).cos;
 }
 
 // Candidate row keys of one generation.

@@ -1,0 +1,64 @@
+// core/math.h: the branch-free per-element functions shared by env physics, the drift nets and the
+// Gaussian samplers, against libm.
+#include "lamarck/core/math.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace lamarck {
+namespace {
+
+TEST(Math, SinCosMatchLibm) {
+  double worst = 0;
+  for (int k = -200000; k <= 200000; ++k) {
+    const float x = float(k) * 1e-3f;  // [-200, 200] rad
+    const SinCos sc = sincos_f(x);
+    worst = std::max(worst, std::fabs(double(sc.sin) - std::sin(double(x))));
+    worst = std::max(worst, std::fabs(double(sc.cos) - std::cos(double(x))));
+  }
+  EXPECT_LT(worst, 2e-7);
+  double worst_d = 0;
+  for (int k = -200000; k <= 200000; ++k) {
+    const double x = double(k) * 1.37e-3;
+    const SinCosD sc = sincos_d(x);
+    worst_d = std::max(worst_d, std::fabs(sc.sin - std::sin(x)));
+    worst_d = std::max(worst_d, std::fabs(sc.cos - std::cos(x)));
+  }
+  EXPECT_LT(worst_d, 5e-14);
+}
+
+TEST(Math, ExpAndTanhMatchLibm) {
+  double worst_exp = 0, worst_tanh = 0;
+  for (int k = -80000; k <= 80000; ++k) {
+    const float x = float(k) * 1e-3f;  // [-80, 80]
+    const double e = std::exp(double(x));
+    worst_exp = std::max(worst_exp, std::fabs(double(exp_f(x)) - e) / e);
+    worst_tanh = std::max(worst_tanh, std::fabs(double(tanh_f(x)) - std::tanh(double(x))));
+  }
+  EXPECT_LT(worst_exp, 4e-7);   // a few ulp, relative
+  EXPECT_LT(worst_tanh, 2e-7);  // a few ulp of values <= 1
+  EXPECT_EQ(tanh_f(0.0f), 0.0f);
+  EXPECT_EQ(tanh_f(-0.3f), -tanh_f(0.3f)) << "odd";
+  EXPECT_EQ(tanh_f(20.0f), 1.0f);
+  EXPECT_EQ(tanh_f(-20.0f), -1.0f);
+}
+
+TEST(Math, LogMatchesLibmToAnUlpOrTwo) {
+  double worst_rel = 0;
+  for (int k = 1; k <= 400000; ++k) {
+    // (0, 1] densely near 1 and down to 2^-53, then a few values above 1
+    const double x = k <= 200000 ? double(k) / 200000.0 : std::ldexp(double(k - 200000) / 200000.0 + 0.5, -(k % 53));
+    const double ref = std::log(x);
+    const double got = log_d(x);
+    if (ref != 0.0) worst_rel = std::max(worst_rel, std::fabs(got - ref) / std::fabs(ref));
+    else EXPECT_EQ(got, 0.0);
+  }
+  EXPECT_LT(worst_rel, 5e-16);
+  for (double x : {2.0, 10.0, 12345.678, 1e300})
+    EXPECT_NEAR(log_d(x), std::log(x), 4e-16 * std::fabs(std::log(x))) << x;
+}
+
+}  // namespace
+}  // namespace lamarck
