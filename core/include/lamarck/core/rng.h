@@ -75,8 +75,12 @@ LMK_HD inline float u32_to_unit_float(uint32_t x) { return float(x >> 8) * (1.0f
 // (0, 1]: safe for log().
 LMK_HD inline float u32_to_open_unit_float(uint32_t x) { return (float(x >> 8) + 1.0f) * (1.0f / 16777216.0f); }
 // [0, 1) with 53 random bits.
-LMK_HD inline double u64_to_unit_double(uint32_t hi, uint32_t lo) {
-  return double(((uint64_t(hi) << 32) | lo) >> 11) * (1.0 / 9007199254740992.0);
+LMK_HD LMK_INLINE double u64_to_unit_double(uint32_t hi, uint32_t lo) {
+  // ((hi:lo) >> 11) / 2^53, computed exactly from two int32 -> double conversions (bits 31..52 and
+  // 0..30 of the 53-bit value), which vectorise without AVX-512 (uint64 -> double does not)
+  const int32_t upper = int32_t(hi >> 10);
+  const int32_t lower = int32_t(((hi & 0x3FFu) << 21) | (lo >> 11));
+  return (double(upper) * 2147483648.0 + double(lower)) * (1.0 / 9007199254740992.0);
 }
 
 // A sequential generator over one key's stream. Cheap to construct (no state beyond the counter), so
