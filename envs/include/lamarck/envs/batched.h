@@ -206,10 +206,7 @@ void step_cpu(const BatchView<Env>& v, const typename Env::Action* actions, int6
         }
         if (any_ended)
           for (int64_t i = begin; i < end; ++i)
-            if (w.terminated[i] | w.truncated[i]) {
-              end_episode(w, i);
-              Env::observe(p, w.load_state(i), w.obs + i * Env::kObsSize);
-            }
+            if (w.terminated[i] | w.truncated[i]) finish_one(w, i);
         return;
       }
     }
@@ -295,9 +292,9 @@ class Batched final : public BatchEnv {
   // Per-instance states (copied to / from the host; the device layout is the BatchView's) and episode step
   // counts (device memory), for tests and rendering.
   std::vector<State> host_states() const {
-    const std::vector<State> raw = states_.to_host();
+    std::vector<State> raw = states_.to_host();
     std::vector<State> out(raw.size());
-    const BatchView<Env> v = host_view(const_cast<State*>(raw.data()));
+    const BatchView<Env> v = host_view(raw.data());
     for (int64_t i = 0; i < n_; ++i) out[size_t(i)] = v.load_state(i);
     return out;
   }
