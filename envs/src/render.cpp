@@ -1,10 +1,13 @@
 #include "lamarck/envs/render.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <unordered_map>
 
 #include "lamarck/core/error.h"
+#include "lamarck/core/serialize.h"
 
 namespace lamarck::envs {
 
@@ -189,10 +192,162 @@ std::vector<uint8_t> encode_png(const Image& image) {
 
 void write_png(const std::string& path, const Image& image) {
   const std::vector<uint8_t> bytes = encode_png(image);
-  std::ofstream out(path, std::ios::binary);
-  if (!out) throw FileError("cannot write " + path);
-  out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
-  if (!out) throw FileError("cannot write " + path);
+  write_file_atomic(path, std::string(bytes.begin(), bytes.end()));
+}
+
+// ---- GIF -----------------------------------------------------------------------------------------
+// GIF89a as specified by CompuServe's "Graphics Interchange Format, Version 89a" (1990): a logical
+// screen with a 256-entry global colour table, the NETSCAPE2.0 looping extension, then per frame a
+// graphic control extension (delay), an image descriptor and variable-width LZW codes (8-bit roots,
+// 9..12-bit codes, least significant bit first) in sub-blocks of at most 255 bytes.
+
+namespace {
+
+void put16le(std::vector<uint8_t>& out, int v) {
+  out.push_back(uint8_t(v & 0xFF));
+  out.push_back(uint8_t((v >> 8) & 0xFF));
+}
+
+// LZW codes of one frame's indices, packed into sub-blocks and appended to `out`.
+void lzw_encode(const std::vector<uint8_t>& indices, std::vector<uint8_t>& out) {
+  constexpr int kMinCodeSize = 8, kClear = 256, kEnd = 257, kMaxCodes = 4096;
+  std::vector<uint8_t> bytes;
+  uint32_t bit_buffer = 0;
+  int bit_count = 0, width = kMinCodeSize + 1, next = kEnd + 1;
+  auto emit = [&](int code) {
+    bit_buffer |= uint32_t(code) << bit_count;
+    bit_count += width;
+    while (bit_count >= 8) {
+      bytes.push_back(uint8_t(bit_buffer & 0xFF));
+      bit_buffer >>= 8;
+      bit_count -= 8;
+    }
+  };
+  std::unordered_map<uint32_t, uint16_t> table;  // (prefix code << 8 | index) -> code
+  emit(kClear);
+  int prefix = indices.empty() ? -1 : indices[0];
+  for (size_t i = 1; i < indices.size(); ++i) {
+    const uint32_t key = uint32_t(prefix) << 8 | indices[i];
+    const auto it = table.find(key);
+    if (it != table.end()) {
+      prefix = it->second;
+      continue;
+    }
+    emit(prefix);
+    table.emplace(key, uint16_t(next++));
+    // the decoder adds each entry one code later, so widths grow once `next` passes 2^width
+    if (next > (1 << width) && width < 12) ++width;
+    if (next == kMaxCodes) {  // table full: start over
+      emit(kClear);
+      table.clear();
+      width = kMinCodeSize + 1;
+      next = kEnd + 1;
+    }
+    prefix = indices[i];
+  }
+  if (prefix >= 0) emit(prefix);
+  emit(kEnd);
+  if (bit_count > 0) bytes.push_back(uint8_t(bit_buffer & 0xFF));
+  out.push_back(uint8_t(kMinCodeSize));
+  for (size_t at = 0; at < bytes.size(); at += 255) {
+    const size_t n = std::min<size_t>(255, bytes.size() - at);
+    out.push_back(uint8_t(n));
+    out.insert(out.end(), bytes.begin() + ptrdiff_t(at), bytes.begin() + ptrdiff_t(at + n));
+  }
+  out.push_back(0);  // block terminator
+}
+
+}  // namespace
+
+GifEncoder::GifEncoder(int delay_centiseconds) : delay_(delay_centiseconds) {
+  if (delay_centiseconds < 0 || delay_centiseconds > 65535)
+    throw InvalidArgument("gif: the frame delay must be in [0, 65535] hundredths of a second, got " +
+                          std::to_string(delay_centiseconds));
+}
+
+uint8_t GifEncoder::index_of(uint8_t r, uint8_t g, uint8_t b) {
+  const uint32_t c = uint32_t(r) << 16 | uint32_t(g) << 8 | b;
+  for (size_t i = 0; i < palette_.size(); ++i)
+    if (palette_[i] == c) return uint8_t(i);
+  if (palette_.size() < 256) {
+    palette_.push_back(c);
+    return uint8_t(palette_.size() - 1);
+  }
+  size_t best = 0;
+  long best_d = -1;
+  for (size_t i = 0; i < palette_.size(); ++i) {
+    const long dr = long(palette_[i] >> 16) - r, dg = long((palette_[i] >> 8) & 0xFF) - g,
+               db = long(palette_[i] & 0xFF) - b;
+    const long d = dr * dr + dg * dg + db * db;
+    if (best_d < 0 || d < best_d) {
+      best_d = d;
+      best = i;
+    }
+  }
+  return uint8_t(best);
+}
+
+void GifEncoder::add_frame(const Image& image) {
+  if (image.width <= 0 || image.height <= 0 || image.width > 65535 || image.height > 65535 ||
+      image.rgb.size() != size_t(image.width) * size_t(image.height) * 3)
+    throw InvalidArgument("gif: a frame must be a non-empty RGB image of at most 65535 x 65535 pixels");
+  if (frames_ == 0) {
+    width_ = image.width;
+    height_ = image.height;
+  } else if (image.width != width_ || image.height != height_) {
+    throw InvalidArgument("gif: frame " + std::to_string(frames_) + " is " + std::to_string(image.width) + "x" +
+                          std::to_string(image.height) + ", the first was " + std::to_string(width_) + "x" +
+                          std::to_string(height_));
+  }
+  // indices, with a one-entry cache: frames are mostly runs of one colour
+  std::vector<uint8_t> indices(size_t(width_) * size_t(height_));
+  uint32_t last = 0xFFFFFFFFu;
+  uint8_t last_index = 0;
+  for (size_t i = 0; i < indices.size(); ++i) {
+    const uint8_t* p = image.rgb.data() + 3 * i;
+    const uint32_t c = uint32_t(p[0]) << 16 | uint32_t(p[1]) << 8 | p[2];
+    if (c != last) {
+      last = c;
+      last_index = index_of(p[0], p[1], p[2]);
+    }
+    indices[i] = last_index;
+  }
+  // graphic control extension: no disposal, the delay, no transparency
+  encoded_.insert(encoded_.end(), {0x21, 0xF9, 0x04, 0x04});
+  put16le(encoded_, delay_);
+  encoded_.insert(encoded_.end(), {0x00, 0x00});
+  // image descriptor: the whole screen, no local colour table, not interlaced
+  encoded_.push_back(0x2C);
+  put16le(encoded_, 0);
+  put16le(encoded_, 0);
+  put16le(encoded_, width_);
+  put16le(encoded_, height_);
+  encoded_.push_back(0x00);
+  lzw_encode(indices, encoded_);
+  ++frames_;
+}
+
+std::vector<uint8_t> GifEncoder::finish() const {
+  if (frames_ == 0) throw InvalidArgument("gif: no frames were added");
+  std::vector<uint8_t> out = {'G', 'I', 'F', '8', '9', 'a'};
+  put16le(out, width_);
+  put16le(out, height_);
+  out.insert(out.end(), {0xF7, 0x00, 0x00});  // global table of 2^(7+1) entries, 8-bit colour resolution
+  for (int i = 0; i < 256; ++i) {
+    const uint32_t c = i < int(palette_.size()) ? palette_[size_t(i)] : 0;
+    out.insert(out.end(), {uint8_t(c >> 16), uint8_t(c >> 8), uint8_t(c)});
+  }
+  // NETSCAPE2.0 application extension: loop forever
+  out.insert(out.end(), {0x21, 0xFF, 0x0B, 'N', 'E', 'T', 'S', 'C', 'A', 'P', 'E', '2', '.', '0', 0x03, 0x01, 0x00,
+                         0x00, 0x00});
+  out.insert(out.end(), encoded_.begin(), encoded_.end());
+  out.push_back(0x3B);  // trailer
+  return out;
+}
+
+void GifEncoder::write(const std::string& path) const {
+  const std::vector<uint8_t> bytes = finish();
+  write_file_atomic(path, std::string(bytes.begin(), bytes.end()));
 }
 
 }  // namespace lamarck::envs

@@ -150,9 +150,11 @@ void add_envs_command(CLI::App& app, const GlobalOptions& global) {
     uint64_t seed = 0;
     std::string actions;
     std::string params;
+    std::string gif;
+    int gif_delay = 10;
   };
   auto render_opts = std::make_shared<RenderOptions>();
-  CLI::App* render = envs_cmd->add_subcommand("render", "PNG frames of a random (or given) rollout of one env");
+  CLI::App* render = envs_cmd->add_subcommand("render", "PNG frames (and optionally an animated GIF) of a random (or given) rollout of one env");
   render->add_option("--env", render_opts->env, "Env name (see `lamarck envs list`)");
   render->add_option("--steps", render_opts->steps, "Steps to render")->check(CLI::PositiveNumber);
   render->add_option("--out", render_opts->out, "Output directory (created)");
@@ -160,6 +162,9 @@ void add_envs_command(CLI::App& app, const GlobalOptions& global) {
   render->add_option("--actions", render_opts->actions,
                      "Comma-separated discrete actions to play (repeated as needed); default random");
   render->add_option("--params", render_opts->params, "JSON overriding the env's Params");
+  render->add_option("--gif", render_opts->gif, "Also write the frames as one animated GIF to this file");
+  render->add_option("--gif-delay", render_opts->gif_delay, "GIF frame delay in hundredths of a second")
+      ->check(CLI::Range(1, 65535));
   render->callback([&global, render_opts] {
     const RenderOptions& o = *render_opts;
     auto env = envs::make_env(o.env, 1, Exec{Device::cpu, 1}, o.params);
@@ -172,6 +177,8 @@ void add_envs_command(CLI::App& app, const GlobalOptions& global) {
         throw InvalidArgument("--actions: action " + std::to_string(a) + " is outside [0, " +
                               std::to_string(spec.action.n) + ") for " + o.env);
     std::filesystem::create_directories(o.out);
+    if (!o.gif.empty() && std::filesystem::path(o.gif).has_parent_path())
+      std::filesystem::create_directories(std::filesystem::path(o.gif).parent_path());
     env->reset(o.seed);
     Philox rng(derive_key(o.seed, 0x72656e64, 0, 0));
     int64_t episodes = 0;
@@ -182,7 +189,13 @@ void add_envs_command(CLI::App& app, const GlobalOptions& global) {
       std::snprintf(name, sizeof(name), "frame_%05lld.png", static_cast<long long>(t));
       return (std::filesystem::path(o.out) / name).string();
     };
-    envs::write_png(frame_path(0), envs::render_observation(spec, env->observations()));
+    envs::GifEncoder gif(o.gif_delay);
+    auto emit = [&](int64_t t, const float* obs) {
+      const envs::Image frame = envs::render_observation(spec, obs);
+      envs::write_png(frame_path(t), frame);
+      if (!o.gif.empty()) gif.add_frame(frame);
+    };
+    emit(0, env->observations());
     for (int64_t t = 0; t < o.steps; ++t) {
       if (spec.action.kind == Space::Kind::discrete) {
         const int32_t a = given.empty() ? int32_t(rng.below(uint32_t(spec.action.n))) : given[size_t(t) % given.size()];
@@ -196,14 +209,16 @@ void add_envs_command(CLI::App& app, const GlobalOptions& global) {
       episodes += ended;
       // the frame shows where the episode ended; the next frame starts the new one
       const float* obs = ended ? env->final_observations() : env->observations();
-      envs::write_png(frame_path(t + 1), envs::render_observation(spec, obs));
+      emit(t + 1, obs);
       progress.advance();
     }
     progress.finish();
+    if (!o.gif.empty()) gif.write(o.gif);
     Summary s("envs render");
     s.add("env", o.env);
     s.add("frames", o.steps + 1);
     s.add("out", o.out);
+    if (!o.gif.empty()) s.add("gif", o.gif);
     s.add("episodes_ended", episodes);
     s.add("total_reward", total_reward);
     s.print(global.json);
