@@ -62,8 +62,18 @@ void run_train(const TrainOptions& o, const GlobalOptions& global) {
   log_info("train %s %s: %lld seeds x %lld updates x %lld steps", cfg.env.c_str(), cfg.algo.c_str(),
            (long long)o.seeds, (long long)updates, (long long)(cfg.num_envs * cfg.num_steps));
   Progress progress("train " + cfg.env, updates * cfg.num_envs * cfg.num_steps, "steps");
+  // per update and seed: episodes ended, their mean return, and the update's loss terms
+  std::ostringstream metrics;
+  metrics << "update,seed,episodes,episode_return,policy_loss,value_loss,entropy,approx_kl,clip_frac\n";
   trainer.run([&](int64_t n) {
     if (n == 0 || n > updates) return;
+    for (int64_t p = 0; p < o.seeds; ++p) {
+      const rl::UpdateStats& st = trainer.last_stats()[size_t(p)];
+      metrics << n << "," << p << "," << st.episodes << ",";
+      if (st.episodes > 0) metrics << st.episode_return;
+      metrics << "," << st.loss.policy << "," << st.loss.value << "," << st.loss.entropy << "," << st.loss.approx_kl
+              << "," << st.loss.clip_frac << "\n";
+    }
     double sum = 0;
     int64_t count = 0;
     for (int64_t p = 0; p < o.seeds; ++p) {
@@ -107,6 +117,7 @@ void run_train(const TrainOptions& o, const GlobalOptions& global) {
       csv << "\n";
     }
     write_file_atomic(o.out + "/curves.csv", csv.str());
+    write_file_atomic(o.out + "/metrics.csv", metrics.str());
     write_file_atomic(o.out + "/config.json", config_to_json(cfg) + "\n");
   }
 
@@ -141,7 +152,7 @@ void add_rl_command(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--seeds", opts->seeds, "Number of seeds (agents trained in lockstep)");
   cmd->add_option("--total-steps", opts->total_steps, "Env steps per seed; overrides the config's");
   cmd->add_option("--config", opts->config, "JSON run config (experiments/configs/*.json)");
-  cmd->add_option("--out", opts->out, "Directory for curves.csv, config.json, summary.json");
+  cmd->add_option("--out", opts->out, "Directory for curves.csv, metrics.csv, config.json, summary.json");
   cmd->add_option("--objective", opts->objective,
                   "Train with a discovered objective (file from lamarck meta-train) or ppo_clip/dpo/lpo/ta_lpo");
   cmd->add_option("--seed", opts->seed, "Base seed; overrides the config's")->each([opts](const std::string&) {
