@@ -80,6 +80,22 @@ TEST(Kernels, RowSamplerEqualsTheBlockSamplerBitwise) {
   }
 }
 
+#if defined(LMK_ES_AVX2_PHILOX)
+// The eight-lane AVX2 Philox of the row sampler, against the scalar blocks, across a wrap of the low
+// counter word (the carry into the high word).
+TEST(Kernels, EightLanePhiloxEqualsTheScalarBlocks) {
+  const Key key = derive_key(11, 12, 13, 14);
+  for (uint64_t first : {uint64_t(0), uint64_t(5), uint64_t(0xFFFFFFFCu), uint64_t(0x1FFFFFFFBull)}) {
+    alignas(32) int32_t v[4][8];
+    SampleGaussianRows::philox8(key, first, v[0], v[1], v[2], v[3]);
+    for (int t = 0; t < 8; ++t) {
+      const Block4 b = random_block(key, first + uint64_t(t));
+      for (int w = 0; w < 4; ++w) EXPECT_EQ(v[w][t], int32_t(b.v[w] >> 8)) << "counter " << first + t << " word " << w;
+    }
+  }
+}
+#endif
+
 TEST(Kernels, FastMathMatchesLibm) {
   double worst_log = 0, worst_trig = 0;
   for (uint32_t i = 1; i < (1u << 24); i += 997) {
