@@ -5,6 +5,7 @@
 #include <cmath>
 #include <vector>
 
+#include "lamarck/core/device_array.h"
 #include "lamarck/es/kernels.h"
 #include "lamarck/es/optimizer.h"
 
@@ -68,15 +69,23 @@ TEST(Kernels, AntitheticSamplingMirrorsAroundTheMean) {
     }
 }
 
+// Both store paths of the row sampler: rows of any length (plain stores) and 64-byte aligned rows of whole
+// chunks (the streamed stores, where the CPU has them), with a scalar sigma and a per-coordinate one.
 TEST(Kernels, RowSamplerEqualsTheBlockSamplerBitwise) {
-  for (int64_t D : {1, 3, 255, 256, 257, 1031}) {
+  for (int64_t D : {1, 3, 255, 256, 257, 1031, 1024, 2560}) {
     const int64_t P = 6, blocks = (D + 3) / 4;
-    std::vector<float> mean(static_cast<size_t>(D)), a(static_cast<size_t>(P * D)), b(static_cast<size_t>(P * D));
-    for (int64_t j = 0; j < D; ++j) mean[size_t(j)] = 0.01f * float(j);
+    std::vector<float> mean(static_cast<size_t>(D)), sigma(static_cast<size_t>(D)), a(static_cast<size_t>(P * D));
+    for (int64_t j = 0; j < D; ++j) {
+      mean[size_t(j)] = 0.01f * float(j);
+      sigma[size_t(j)] = 0.1f + 0.001f * float(j % 97);
+    }
+    DeviceArray<float> b(P * D);  // 64-byte aligned
     const Key gen = derive_key(3, 1, 4, 1);
-    parallel_for(Exec{}, (P / 2) * blocks, SampleGaussian{gen, mean.data(), nullptr, 0.3f, a.data(), D, blocks, true});
-    parallel_for(Exec{Device::cpu, 2}, P / 2, SampleGaussianRows{gen, mean.data(), nullptr, 0.3f, b.data(), D, true});
-    EXPECT_EQ(a, b) << "D=" << D;
+    for (const float* s : {static_cast<const float*>(nullptr), static_cast<const float*>(sigma.data())}) {
+      parallel_for(Exec{}, (P / 2) * blocks, SampleGaussian{gen, mean.data(), s, 0.3f, a.data(), D, blocks, true});
+      parallel_for(Exec{Device::cpu, 2}, P / 2, SampleGaussianRows{gen, mean.data(), s, 0.3f, b.data(), D, true});
+      EXPECT_EQ(a, b.to_host()) << "D=" << D << (s ? " per-coordinate sigma" : " scalar sigma");
+    }
   }
 }
 

@@ -12,7 +12,7 @@
 #include "lamarck/core/math.h"
 #include "lamarck/core/rng.h"
 
-#if defined(__AVX2__) && !defined(__CUDACC__)
+#if defined(__AVX2__) && !defined(__CUDACC__) && !defined(LMK_NO_AVX2_PHILOX)
 #include <immintrin.h>
 #define LMK_ES_AVX2_PHILOX 1
 #endif
@@ -199,13 +199,37 @@ struct SampleGaussianRows {
     for (int64_t b0 = 0; b0 * 4 < dim; b0 += kChunk) {
       chunk(key, uint64_t(b0), eps);
       const int64_t j0 = b0 * 4, n = dim - j0 < 4 * kChunk ? dim - j0 : 4 * kChunk;
+#if defined(LMK_ES_AVX2_PHILOX)
+      // Whole chunks of 32-byte aligned rows go to memory with non-temporal stores: the population is far
+      // larger than the caches, and ordinary stores would first read every line they write.
+      const bool aligned = ((reinterpret_cast<uintptr_t>(plus + j0) | reinterpret_cast<uintptr_t>(minus + j0)) & 31) == 0;
+      if (n == 4 * kChunk && aligned) {
+        stream_chunk(eps, j0, plus, antithetic ? minus : nullptr);
+        continue;
+      }
+#endif
       for (int64_t t = 0; t < n; ++t) {
         const float step = (sigma ? sigma[j0 + t] : sigma_scalar) * eps[t];
         plus[j0 + t] = mean[j0 + t] + step;
         if (antithetic) minus[j0 + t] = mean[j0 + t] - step;
       }
     }
+#if defined(LMK_ES_AVX2_PHILOX)
+    _mm_sfence();  // the streamed rows are visible before the caller's threads join
+#endif
   }
+#if defined(LMK_ES_AVX2_PHILOX)
+  // The store loop above for one whole chunk, as explicit multiplies and adds (the same bits), streamed.
+  LMK_INLINE void stream_chunk(const float* eps, int64_t j0, float* plus, float* minus) const {
+    const __m256 scalar = _mm256_set1_ps(sigma_scalar);
+    for (int64_t t = 0; t < 4 * kChunk; t += 8) {
+      const __m256 e = _mm256_load_ps(eps + t), m = _mm256_loadu_ps(mean + j0 + t);
+      const __m256 step = _mm256_mul_ps(sigma ? _mm256_loadu_ps(sigma + j0 + t) : scalar, e);
+      _mm256_stream_ps(plus + j0 + t, _mm256_add_ps(m, step));
+      if (minus) _mm256_stream_ps(minus + j0 + t, _mm256_sub_ps(m, step));
+    }
+  }
+#endif
 #if defined(LMK_ES_AVX2_PHILOX)
   // Philox4x32-10 of the counters first .. first + 7 (each (low, high) 32-bit word pair, the other two words
   // 0), words shifted right by 8, stored to v0..v3[0..8). Bit-identical to the plain loop of chunk().
