@@ -363,6 +363,72 @@ TEST(Conventions, ActionSetsCapsAndStickyActions) {
   EXPECT_EQ(gym.host_states()[0].board.pos, 5);
 }
 
+// ---- gymnax trajectories -------------------------------------------------------------------------
+
+// zlib's CRC-32 (the checksum the golden file stores per observation).
+uint32_t crc32_bytes(const std::vector<uint8_t>& data) {
+  uint32_t crc = 0xFFFFFFFFu;
+  for (uint8_t byte : data) {
+    crc ^= byte;
+    for (int k = 0; k < 8; ++k) crc = (crc & 1) ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
+  }
+  return ~crc;
+}
+
+uint32_t obs_crc(const float* obs) {
+  std::vector<uint8_t> bytes(400);
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = uint8_t(obs[i]);
+  return crc32_bytes(bytes);
+}
+
+// Whole episodes of gymnax's Breakout-MinAtar under a scripted policy (golden file produced by
+// tests/data/envs/gen_gymnax_breakout.py from gymnax 1.0.1): lamarck's MinAtar/Breakout (gymnax
+// conventions), started at the same side and fed the same actions, gives the same observation, reward
+// and end flag at every step, including the truncation at 1000 steps. Breakout draws randomness only at
+// reset, so among 16 instances some start like each recorded episode; all step with its actions.
+TEST(GymnaxBreakout, TrajectoriesMatchGymnaxStepByStep) {
+  std::ifstream in(std::string(LAMARCK_TEST_DATA_DIR) + "/envs/gymnax_breakout.txt");
+  ASSERT_TRUE(in.good()) << "missing tests/data/envs/gymnax_breakout.txt";
+  std::string line;
+  int episodes = 0, truncated_episodes = 0;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream head(line);
+    std::string word;
+    int episode = 0, steps = 0;
+    uint32_t obs0 = 0;
+    head >> word >> episode >> word >> steps >> word >> obs0;
+    ASSERT_EQ(word, "obs0") << line;
+    const int64_t n = 16;
+    auto env = make_env("MinAtar/Breakout", n, Exec{Device::cpu, 1});
+    env->reset(uint64_t(episode));
+    const int64_t obs_size = env->spec().observation.size();
+    int64_t pick = -1;
+    for (int64_t i = 0; i < n && pick < 0; ++i)
+      if (obs_crc(env->observations() + i * obs_size) == obs0) pick = i;
+    ASSERT_GE(pick, 0) << "no instance starts like episode " << episode;
+    for (int t = 0; t < steps; ++t) {
+      ASSERT_TRUE(std::getline(in, line));
+      std::istringstream row(line);
+      int action = 0, done = 0;
+      float reward = 0;
+      uint32_t crc = 0;
+      row >> action >> reward >> done >> crc;
+      const std::vector<int32_t> actions(size_t(n), action);
+      env->step(actions.data());
+      const bool ended = env->terminated()[pick] || env->truncated()[pick];
+      const float* obs = (ended ? env->final_observations() : env->observations()) + pick * obs_size;
+      ASSERT_EQ(env->rewards()[pick], reward) << "episode " << episode << " step " << t;
+      ASSERT_EQ(int(ended), done) << "episode " << episode << " step " << t;
+      ASSERT_EQ(obs_crc(obs), crc) << "episode " << episode << " step " << t;
+      if (ended) truncated_episodes += env->truncated()[pick];
+    }
+    ++episodes;
+  }
+  EXPECT_EQ(episodes, 6);
+  EXPECT_EQ(truncated_episodes, 3);
+}
+
 // ---- statistical conformance with the reference --------------------------------------------------
 
 struct RefStats {
