@@ -8,6 +8,7 @@
 #include "lamarck/core/nn/heads.h"
 #include "lamarck/envs/registry.h"
 #include "lamarck/rl/gae.h"
+#include "lamarck/rl/minibatch.h"
 
 namespace lamarck::rl {
 
@@ -44,10 +45,7 @@ struct Trainer::Buffers {
   std::vector<int64_t> perm;  // (P, T * E)
   std::vector<float> mb_obs, mb_act_f, mb_logp_old, mb_val_old, mb_adv, mb_ret;
   std::vector<int32_t> mb_act_i;
-  std::vector<float> new_logp, new_ent, d_logp, d_ent, d_value, d_out;
-  nn::MlpCache<float> actor, critic;
-  nn::MlpGradWorkspace<float> ws;
-  LossWorkspace loss_ws;
+  MinibatchWorkspace mb_ws;
 };
 
 Trainer::Trainer(const TrainConfig& config, int64_t P, const Exec& exec, std::vector<int64_t> horizons,
@@ -142,8 +140,6 @@ Trainer::Trainer(const TrainConfig& config, int64_t P, const Exec& exec, std::ve
     b.mb_act_f.resize(size_t(rows * A));
   else
     b.mb_act_i.resize(size_t(rows));
-  for (auto* v : {&b.new_logp, &b.new_ent, &b.d_logp, &b.d_ent, &b.d_value}) v->resize(size_t(rows));
-  b.d_out.resize(size_t(rows * A));
 
   env_->reset(config_.seed, row_ids_.data());
 }
@@ -248,35 +244,24 @@ void Trainer::gather_minibatch(const std::vector<int64_t>& perm, int64_t mb) {
 
 void Trainer::minibatch_step(int64_t M, std::vector<LossTerms>& sum_terms) {
   Buffers& b = *buf_;
-  const int64_t n = layout_.num_params, A = layout_.action_dim, rows = P_ * M;
+  const int64_t n = layout_.num_params;
   float* params = params_.data();
   float* grads = grads_.data();
-  // forward: policy head and value
-  nn::mlp_forward<float>(exec_, layout_.actor, P_, M, params, n, b.mb_obs.data(), b.actor);
-  nn::mlp_forward<float>(exec_, layout_.critic, P_, M, params, n, b.mb_obs.data(), b.critic);
-  const float* head = b.actor.output();
-  if (layout_.continuous)
-    nn::gaussian_log_prob<float>(exec_, rows, A, M, head, params + layout_.log_std_offset, n, b.mb_act_f.data(),
-                                 b.new_logp.data(), b.new_ent.data());
-  else
-    nn::categorical_log_prob<float>(exec_, rows, A, head, b.mb_act_i.data(), b.new_logp.data(), b.new_ent.data());
-  // loss gradients per sample
-  LossInputs in;
-  in.P = P_;
-  in.B = M;
-  in.log_prob = b.new_logp.data();
-  in.entropy = b.new_ent.data();
-  in.value = b.critic.output();
-  in.old_log_prob = b.mb_logp_old.data();
-  in.old_value = b.mb_val_old.data();
-  in.advantage = b.mb_adv.data();
-  in.returns = b.mb_ret.data();
-  in.update = update_.data();
-  in.total_updates = horizon_.data();
-  in.rule_params = rule_params_.empty() ? nullptr : rule_params_.data();
+  Minibatch mb;
+  mb.P = P_;
+  mb.M = M;
+  mb.obs = b.mb_obs.data();
+  mb.actions = layout_.continuous ? nullptr : b.mb_act_i.data();
+  mb.box_actions = layout_.continuous ? b.mb_act_f.data() : nullptr;
+  mb.old_log_prob = b.mb_logp_old.data();
+  mb.old_value = b.mb_val_old.data();
+  mb.advantage = b.mb_adv.data();
+  mb.returns = b.mb_ret.data();
+  mb.update = update_.data();
+  mb.total_updates = horizon_.data();
+  mb.rule_params = rule_params_.empty() ? nullptr : rule_params_.data();
   std::vector<LossTerms> terms(static_cast<size_t>(P_));
-  ppo_loss_grads(exec_, *rule_, loss_settings_, in, b.loss_ws, b.d_logp.data(), b.d_ent.data(), b.d_value.data(),
-                 terms.data());
+  minibatch_gradients(exec_, layout_, *rule_, loss_settings_, params, mb, b.mb_ws, grads, terms.data());
   for (int64_t p = 0; p < P_; ++p) {
     LossTerms& s = sum_terms[size_t(p)];
     const LossTerms& t = terms[size_t(p)];
@@ -287,17 +272,6 @@ void Trainer::minibatch_step(int64_t M, std::vector<LossTerms>& sum_terms) {
     s.approx_kl += t.approx_kl;
     s.clip_frac += t.clip_frac;
   }
-  // backward: heads, then both networks into the agents' gradient rows
-  if (layout_.continuous)
-    nn::gaussian_backward<float>(exec_, rows, A, M, head, params + layout_.log_std_offset, n, b.mb_act_f.data(),
-                                 b.d_logp.data(), b.d_ent.data(), b.d_out.data(), grads + layout_.log_std_offset, false);
-  else
-    nn::categorical_backward<float>(exec_, rows, A, head, b.mb_act_i.data(), b.d_logp.data(), b.d_ent.data(),
-                                    b.d_out.data());
-  nn::mlp_backward<float>(exec_, layout_.actor, P_, M, params, n, b.mb_obs.data(), b.actor, b.d_out.data(), grads,
-                          false, nullptr, b.ws);
-  nn::mlp_backward<float>(exec_, layout_.critic, P_, M, params, n, b.mb_obs.data(), b.critic, b.d_value.data(), grads,
-                          false, nullptr, b.ws);
   // Adam on the agents still training, each with its own (annealed) learning rate
   std::vector<double> lr(static_cast<size_t>(P_));
   std::vector<uint8_t> active(static_cast<size_t>(P_));
