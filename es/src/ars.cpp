@@ -36,10 +36,7 @@ class Ars final : public Strategy {
 
  protected:
   void sample(float* population) const override {
-    const int64_t D = dim(), half = pop_size() / 2, blocks = (D + 3) / 4;
-    parallel_for(exec_for(pop_size() * dim()), half * blocks,
-                 SampleGaussian{generation_key(book_.generation), mean_.data(), nullptr, float(sigma_), population, D,
-                                blocks, true});
+    sample_gaussian(mean_, nullptr, float(sigma_), population, true);
   }
 
   void update(const float*, const Ranked& r) override {

@@ -31,24 +31,7 @@ class OpenEs final : public Strategy {
 
  protected:
   void sample(float* population) const override {
-    const int64_t D = dim(), half = pop_size() / 2;
-    const Exec& exec = settings_.exec;
-    if (exec.device == Device::cpu) {
-      parallel_for(exec_for(pop_size() * D), half,
-                   SampleGaussianRows{generation_key(book_.generation), state_.mean.data(), nullptr,
-                                      float(state_.sigma), population, D, true});
-      return;
-    }
-#if defined(LAMARCK_WITH_CUDA)
-    const int64_t blocks = (D + 3) / 4;
-    DeviceArray<float> mean_dev(state_.mean, exec.device);
-    cuda::sample_gaussian(SampleGaussian{generation_key(book_.generation), mean_dev.data(), nullptr,
-                                         float(state_.sigma), population, D, blocks, true},
-                          half * blocks);
-    synchronize(exec);
-#else
-    require_device(exec);
-#endif
+    sample_gaussian(state_.mean, nullptr, float(state_.sigma), population, true);
   }
 
   void update(const float* population, const Ranked& r) override {

@@ -38,12 +38,7 @@ class Pgpe final : public Strategy {
   }
 
  protected:
-  void sample(float* population) const override {
-    const int64_t D = dim(), half = pop_size() / 2, blocks = (D + 3) / 4;
-    parallel_for(exec_for(pop_size() * dim()), half * blocks,
-                 SampleGaussian{generation_key(book_.generation), mean_.data(), sigma_.data(), 0.0f, population, D,
-                                blocks, true});
-  }
+  void sample(float* population) const override { sample_gaussian(mean_, &sigma_, 0.0f, population, true); }
 
   void update(const float*, const Ranked& r) override {
     const int64_t D = dim(), K = pop_size() / 2;

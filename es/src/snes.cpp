@@ -34,14 +34,7 @@ class Snes final : public Strategy {
  protected:
   std::vector<float> rank_weights(int64_t pop) const override { return nes_utilities(pop); }
 
-  void sample(float* population) const override {
-    const int64_t D = dim();
-    parallel_for(exec_for(pop_size() * dim()), pop_size(), [&](int64_t k) {
-      float* row = population + k * D;
-      normal_row(row_key(generation_key(book_.generation), k), row, D);
-      for (int64_t j = 0; j < D; ++j) row[j] = mean_[size_t(j)] + sigma_[size_t(j)] * row[j];
-    });
-  }
+  void sample(float* population) const override { sample_gaussian(mean_, &sigma_, 0.0f, population, false); }
 
   void update(const float*, const Ranked& r) override {
     const int64_t D = dim(), P = pop_size();

@@ -16,6 +16,7 @@
 
 #include "lamarck/core/device_array.h"
 #include "lamarck/core/error.h"
+#include "lamarck/es/kernels.h"
 #include "lamarck/es/registry.h"
 #include "lamarck/es/shaping.h"
 
@@ -71,6 +72,30 @@ std::vector<float> Strategy::initial_mean() const {
 }
 
 std::vector<float> Strategy::rank_weights(int64_t pop) const { return recombination_weights(pop); }
+
+void Strategy::sample_gaussian(const std::vector<float>& mean, const std::vector<float>* sigma, float sigma_scalar,
+                               float* population, bool antithetic) const {
+  const int64_t D = dim(), rows = antithetic ? pop_size() / 2 : pop_size();
+  const Key gen = generation_key(book_.generation);
+  const Exec& exec = settings_.exec;
+  if (exec.device == Device::cpu) {
+    parallel_for(exec_for(pop_size() * D), rows,
+                 SampleGaussianRows{gen, mean.data(), sigma ? sigma->data() : nullptr, sigma_scalar, population, D,
+                                    antithetic});
+    return;
+  }
+#if defined(LAMARCK_WITH_CUDA)
+  const int64_t blocks = (D + 3) / 4;
+  DeviceArray<float> mean_dev(mean, exec.device);
+  DeviceArray<float> sigma_dev = sigma ? DeviceArray<float>(*sigma, exec.device) : DeviceArray<float>();
+  cuda::sample_gaussian(SampleGaussian{gen, mean_dev.data(), sigma ? sigma_dev.data() : nullptr, sigma_scalar,
+                                       population, D, blocks, antithetic},
+                        rows * blocks);
+  synchronize(exec);
+#else
+  require_device(exec);
+#endif
+}
 
 void Strategy::ask(float* population) const { sample(population); }
 

@@ -1,6 +1,6 @@
-// CPU <-> GPU parity of OpenES: the same seed gives the same candidates (up to libm vs CUDA rounding of
-// log/sin/cos) and the same trajectory of means within float tolerance. Needs a CUDA device; skipped
-// without one.
+// CPU <-> GPU parity of the strategies with CUDA sampling (OpenES, PGPE, ARS, SNES): the same seed gives
+// the same candidates (up to CUDA's rounding of the shared float math) and the same trajectory of means
+// within float tolerance. Needs a CUDA device; skipped without one.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -20,21 +20,24 @@ class EsParity : public ::testing::Test {
   }
 };
 
-Settings open_es_settings(Device device) {
+Settings gpu_settings(Device device) {
   Settings s;
   s.dim = 5000;
   s.pop_size = 64;
   s.seed = 11;
   s.sigma_init = 0.1;
   s.mean_init.assign(5000, 1.0f);
-  s.options = {{"lr", 0.05}};
   s.exec.device = device;
   return s;
 }
 
-TEST_F(EsParity, OpenEsSameCandidatesAndMeans) {
-  auto cpu = make_strategy("open_es", open_es_settings(Device::cpu));
-  auto gpu = make_strategy("open_es", open_es_settings(Device::cuda));
+class StrategyParity : public EsParity, public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(StrategyParity, SameCandidatesAndMeans) {
+  Settings sc = gpu_settings(Device::cpu), sg = gpu_settings(Device::cuda);
+  if (GetParam() == "open_es") sc.options = sg.options = {{"lr", 0.05}};
+  auto cpu = make_strategy(GetParam(), sc);
+  auto gpu = make_strategy(GetParam(), sg);
   const int64_t P = 64, D = 5000;
   const Problem sphere("sphere", D);
   DeviceArray<float> xg(P * D, Device::cuda);
@@ -45,8 +48,8 @@ TEST_F(EsParity, OpenEsSameCandidatesAndMeans) {
     xg.copy_to_host(xh.data(), P * D);
     double worst = 0;
     for (size_t i = 0; i < xc.size(); ++i) worst = std::max(worst, double(std::fabs(xc[i] - xh[i])));
-    EXPECT_LT(worst, 1e-5) << "generation " << g;
-    // both are told the CPU candidates' fitness, so the comparison isolates the update kernels
+    EXPECT_LT(worst, 1e-5) << GetParam() << " generation " << g;
+    // both are told the CPU candidates' fitness, so the comparison isolates the update
     sphere.evaluate(Exec{}, xc.data(), P, f.data());
     cpu->tell(xc.data(), f.data());
     gpu->tell(xg.data(), f.data());
@@ -54,8 +57,10 @@ TEST_F(EsParity, OpenEsSameCandidatesAndMeans) {
   const std::vector<float> mc = cpu->mean(), mg = gpu->mean();
   double worst = 0;
   for (size_t j = 0; j < mc.size(); ++j) worst = std::max(worst, double(std::fabs(mc[j] - mg[j])));
-  EXPECT_LT(worst, 1e-4);
+  EXPECT_LT(worst, 1e-4) << GetParam();
 }
+
+INSTANTIATE_TEST_SUITE_P(Cuda, StrategyParity, ::testing::Values("open_es", "pgpe", "ars", "snes"));
 
 }  // namespace
 }  // namespace lamarck::es

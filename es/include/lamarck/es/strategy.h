@@ -146,6 +146,13 @@ class Strategy {
   }
   // The initial mean (settings.mean_init or zeros), validated.
   std::vector<float> initial_mean() const;
+  // Gaussian candidates of this generation on settings.exec.device. antithetic: rows 2k and 2k + 1 are
+  // mean ± s * eps_k for k < P/2; otherwise row k is mean + s * eps_k. eps_k are the normals of
+  // row_key(generation_key(generation), k); s is the per-coordinate sigma (host, D) or sigma_scalar where
+  // sigma is null. The CPU runs the row sampler, CUDA the per-block kernel: the same bits up to the GPU's
+  // rounding of log/sin/cos.
+  void sample_gaussian(const std::vector<float>& mean, const std::vector<float>* sigma, float sigma_scalar,
+                       float* population, bool antithetic) const;
 
   std::string name_;
   Settings settings_;
