@@ -12,6 +12,8 @@
 #include "lamarck/core/math.h"
 #include "lamarck/core/rng.h"
 
+// AVX2 paths of the row sampler (host code only). -DLMK_NO_AVX2_PHILOX builds the plain loops instead, to
+// compare the two on one machine.
 #if defined(__AVX2__) && !defined(__CUDACC__) && !defined(LMK_NO_AVX2_PHILOX)
 #include <immintrin.h>
 #define LMK_ES_AVX2_PHILOX 1
@@ -194,7 +196,7 @@ struct SampleGaussianRows {
   void operator()(int64_t k) const {
     const Key key = row_key(gen, k);
     float* plus = out + (antithetic ? 2 * k : k) * dim;
-    float* minus = plus + dim;
+    float* minus = antithetic ? plus + dim : nullptr;
     alignas(64) float eps[4 * kChunk];
     for (int64_t b0 = 0; b0 * 4 < dim; b0 += kChunk) {
       chunk(key, uint64_t(b0), eps);
@@ -202,9 +204,10 @@ struct SampleGaussianRows {
 #if defined(LMK_ES_AVX2_PHILOX)
       // Whole chunks of 32-byte aligned rows go to memory with non-temporal stores: the population is far
       // larger than the caches, and ordinary stores would first read every line they write.
-      const bool aligned = ((reinterpret_cast<uintptr_t>(plus + j0) | reinterpret_cast<uintptr_t>(minus + j0)) & 31) == 0;
-      if (n == 4 * kChunk && aligned) {
-        stream_chunk(eps, j0, plus, antithetic ? minus : nullptr);
+      const uintptr_t rows_at = reinterpret_cast<uintptr_t>(plus + j0) |
+                                (antithetic ? reinterpret_cast<uintptr_t>(minus + j0) : uintptr_t(0));
+      if (n == 4 * kChunk && (rows_at & 31) == 0) {
+        stream_chunk(eps, j0, plus, minus);
         continue;
       }
 #endif
@@ -229,8 +232,6 @@ struct SampleGaussianRows {
       if (minus) _mm256_stream_ps(minus + j0 + t, _mm256_sub_ps(m, step));
     }
   }
-#endif
-#if defined(LMK_ES_AVX2_PHILOX)
   // Philox4x32-10 of the counters first .. first + 7 (each (low, high) 32-bit word pair, the other two words
   // 0), words shifted right by 8, stored to v0..v3[0..8). Bit-identical to the plain loop of chunk().
   static LMK_INLINE void philox8(Key key, uint64_t first, int32_t* v0, int32_t* v1, int32_t* v2, int32_t* v3) {
