@@ -35,20 +35,24 @@ class OpenEs final : public Strategy {
   }
 
   void update(const float* population, const Ranked& r) override {
-    const int64_t D = dim(), P = pop_size();
-    // g = sum_i u_i (x_i - mean) / (P sigma^2)  (= sum_i u_i eps_i / (P sigma))
-    std::vector<float> w(static_cast<size_t>(P));
+    const int64_t D = dim(), P = pop_size(), pairs = P / 2;
+    // g = sum_i u_i (x_i - mean) / (P sigma^2)  (= sum_i u_i eps_i / (P sigma)). Member 2k+1 is member 2k
+    // mirrored through the mean, so the pair contributes (u_2k - u_2k+1) (x_2k - mean): the sum reads only
+    // the even rows, half the population.
+    std::vector<float> w(static_cast<size_t>(pairs));
     const double scale = 1.0 / (double(P) * state_.sigma * state_.sigma);
-    for (int64_t i = 0; i < P; ++i) w[size_t(i)] = float(double(r.utility[size_t(i)]) * scale);
+    for (int64_t k = 0; k < pairs; ++k)
+      w[size_t(k)] = float((double(r.utility[size_t(2 * k)]) - double(r.utility[size_t(2 * k + 1)])) * scale);
     std::vector<float> g(static_cast<size_t>(D));
     const Exec& exec = settings_.exec;
     if (exec.device == Device::cpu) {
       const int64_t blocks = (D + WeightedDeviationBlocked::kCols - 1) / WeightedDeviationBlocked::kCols;
-      parallel_for(exec_for(P * D), blocks, WeightedDeviationBlocked{population, w.data(), state_.mean.data(), g.data(), P, D});
+      parallel_for(exec_for(pairs * D), blocks,
+                   WeightedDeviationBlocked{population, w.data(), state_.mean.data(), g.data(), pairs, D, 2});
     } else {
 #if defined(LAMARCK_WITH_CUDA)
       DeviceArray<float> w_dev(w, exec.device), mean_dev(state_.mean, exec.device), g_dev(D, exec.device);
-      cuda::weighted_deviation(WeightedDeviation{population, w_dev.data(), mean_dev.data(), g_dev.data(), P, D});
+      cuda::weighted_deviation(WeightedDeviation{population, w_dev.data(), mean_dev.data(), g_dev.data(), pairs, D, 2});
       g_dev.copy_to_host(g.data(), D);
 #else
       require_device(exec);

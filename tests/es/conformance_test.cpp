@@ -185,6 +185,33 @@ TEST(Registry, UnknownNameSuggestsTheNearest) {
   }
 }
 
+// OpenES folds each antithetic pair into one weight and reads only the even rows; its step must still be
+// the full-population estimate lr * sum_i u_i (x_i - mean) / (P sigma^2), here in double over all P rows.
+TEST(OpenEs, StepIsTheFullPopulationGradient) {
+  const int64_t D = 300, P = 16;
+  Settings s = testing::settings_for(D, 5, 0.25, 0.1, P);
+  s.options = {{"optimizer", 0}, {"momentum", 0}, {"lr", 0.5}};  // plain SGD
+  auto es = make_strategy("open_es", s);
+  const std::vector<float> mean0 = es->mean();
+  std::vector<float> x = es->ask();
+  std::vector<float> f(static_cast<size_t>(P));
+  // distinct losses in a scrambled order: candidate i has rank (7 i mod P), utility (P-1-rank)/(P-1) - 1/2
+  std::vector<double> u(static_cast<size_t>(P));
+  for (int64_t i = 0; i < P; ++i) {
+    const int64_t rank = (7 * i) % P;
+    f[size_t(i)] = float(rank);
+    u[size_t(i)] = double(P - 1 - rank) / double(P - 1) - 0.5;
+  }
+  es->tell(x.data(), f.data());
+  const std::vector<float> mean1 = es->mean();
+  for (int64_t j = 0; j < D; ++j) {
+    double g = 0;
+    for (int64_t i = 0; i < P; ++i) g += u[size_t(i)] * (double(x[size_t(i * D + j)]) - mean0[size_t(j)]);
+    g /= double(P) * 0.1 * 0.1;
+    EXPECT_NEAR(mean1[size_t(j)], mean0[size_t(j)] + 0.5 * g, 1e-5) << "j=" << j;
+  }
+}
+
 TEST(Batch, InstancesMatchIndependentRuns) {
   Settings s = base_settings("open_es");
   StrategyBatch batch("open_es", s, 3);

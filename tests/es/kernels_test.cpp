@@ -13,25 +13,30 @@ namespace lamarck::es {
 namespace {
 
 TEST(Kernels, BlockedWeightedDeviationEqualsThePlainSumBitwise) {
-  for (int64_t D : {1, 5, 255, 256, 257, 1000}) {
-    const int64_t P = 37;
-    std::vector<float> x(static_cast<size_t>(P * D)), w(static_cast<size_t>(P)), mean(static_cast<size_t>(D));
-    Philox rng(key_from_seed(uint64_t(D)));
-    for (float& v : x) v = rng.normal();
-    for (float& v : w) v = rng.uniform(-1, 1);
-    for (float& v : mean) v = rng.normal();
-    std::vector<float> plain(static_cast<size_t>(D)), fast(static_cast<size_t>(D));
-    parallel_for(Exec{}, D, WeightedDeviation{x.data(), w.data(), mean.data(), plain.data(), P, D});
-    const int64_t blocks = (D + WeightedDeviationBlocked::kCols - 1) / WeightedDeviationBlocked::kCols;
-    parallel_for(Exec{Device::cpu, 2}, blocks, WeightedDeviationBlocked{x.data(), w.data(), mean.data(), fast.data(), P, D});
-    EXPECT_EQ(plain, fast) << "D=" << D;
-    // and against a double-precision reference
-    for (int64_t j = 0; j < D; ++j) {
-      double ref = 0;
-      for (int64_t i = 0; i < P; ++i) ref += double(w[size_t(i)]) * (double(x[size_t(i * D + j)]) - mean[size_t(j)]);
-      EXPECT_NEAR(plain[size_t(j)], ref, 1e-4);
+  // row_stride 2 is OpenES's antithetic fold: only the even rows are read
+  for (int64_t stride : {1, 2})
+    for (int64_t D : {1, 5, 255, 256, 257, 1000}) {
+      const int64_t rows = 37;
+      std::vector<float> x(static_cast<size_t>(rows * stride * D)), w(static_cast<size_t>(rows)),
+          mean(static_cast<size_t>(D));
+      Philox rng(key_from_seed(uint64_t(D)));
+      for (float& v : x) v = rng.normal();
+      for (float& v : w) v = rng.uniform(-1, 1);
+      for (float& v : mean) v = rng.normal();
+      std::vector<float> plain(static_cast<size_t>(D)), fast(static_cast<size_t>(D));
+      parallel_for(Exec{}, D, WeightedDeviation{x.data(), w.data(), mean.data(), plain.data(), rows, D, stride});
+      const int64_t blocks = (D + WeightedDeviationBlocked::kCols - 1) / WeightedDeviationBlocked::kCols;
+      parallel_for(Exec{Device::cpu, 2}, blocks,
+                   WeightedDeviationBlocked{x.data(), w.data(), mean.data(), fast.data(), rows, D, stride});
+      EXPECT_EQ(plain, fast) << "D=" << D << " stride=" << stride;
+      // and against a double-precision reference
+      for (int64_t j = 0; j < D; ++j) {
+        double ref = 0;
+        for (int64_t i = 0; i < rows; ++i)
+          ref += double(w[size_t(i)]) * (double(x[size_t(i * stride * D + j)]) - mean[size_t(j)]);
+        EXPECT_NEAR(plain[size_t(j)], ref, 1e-4);
+      }
     }
-  }
 }
 
 TEST(Kernels, NormalGeneratorsAgreeAndLookGaussian) {

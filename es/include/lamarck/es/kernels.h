@@ -318,19 +318,23 @@ struct SampleGaussianRows {
   }
 };
 
-// Weighted sum over rows of the centred population: grad[j] = sum_i w[i] * (x[i, j] - mean[j]), rows in
-// order (deterministic, the same order on CPU and GPU). Launched over D columns.
+// Weighted sum over rows of the centred population: grad[j] = sum_i w[i] * (x[i * row_stride, j] - mean[j])
+// for i < rows, in order (deterministic, the same order on CPU and GPU). row_stride 2 reads only the even
+// rows: the "plus" members of antithetic pairs, whose partners are the same deviation negated, so the
+// caller folds each pair into one weight w[k] = u[2k] - u[2k+1] and the sum reads half the population.
+// Launched over D columns.
 struct WeightedDeviation {
-  const float* x;     // (P, D)
-  const float* w;     // (P)
-  const float* mean;  // (D)
-  float* grad;        // (D)
-  int64_t pop;
+  const float* x;      // (rows * row_stride, D)
+  const float* w;      // (rows)
+  const float* mean;   // (D)
+  float* grad;         // (D)
+  int64_t rows;
   int64_t dim;
+  int64_t row_stride = 1;
   LMK_HD void operator()(int64_t j) const {
     float acc = 0.0f;
     const float m = mean[j];
-    for (int64_t i = 0; i < pop; ++i) acc += w[i] * (x[i * dim + j] - m);
+    for (int64_t i = 0; i < rows; ++i) acc += w[i] * (x[i * row_stride * dim + j] - m);
     grad[j] = acc;
   }
 };
@@ -344,17 +348,18 @@ struct WeightedDeviationBlocked {
   const float* w;
   const float* mean;
   float* grad;
-  int64_t pop;
+  int64_t rows;
   int64_t dim;
+  int64_t row_stride = 1;
   void operator()(int64_t block) const {
     const int64_t j0 = block * kCols;
     const int64_t n = dim - j0 < kCols ? dim - j0 : kCols;
     float acc[kCols];
     for (int64_t t = 0; t < n; ++t) acc[t] = 0.0f;
     const float* m = mean + j0;
-    for (int64_t i = 0; i < pop; ++i) {
+    for (int64_t i = 0; i < rows; ++i) {
       const float wi = w[i];
-      const float* row = x + i * dim + j0;
+      const float* row = x + i * row_stride * dim + j0;
       for (int64_t t = 0; t < n; ++t) acc[t] += wi * (row[t] - m[t]);
     }
     for (int64_t t = 0; t < n; ++t) grad[j0 + t] = acc[t];
