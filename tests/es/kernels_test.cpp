@@ -2,6 +2,7 @@
 // normal generators, antithetic sampling; and the optimizers on a quadratic.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -105,6 +106,41 @@ TEST(Kernels, EightLanePhiloxEqualsTheScalarBlocks) {
     for (int t = 0; t < 8; ++t) {
       const Block4 b = random_block(key, first + uint64_t(t));
       for (int w = 0; w < 4; ++w) EXPECT_EQ(v[w][t], int32_t(b.v[w] >> 8)) << "counter " << first + t << " word " << w;
+    }
+  }
+}
+
+// The eight-lane Box-Muller against the scalar formulas of normal4, bit for bit (the sign of zero
+// included), over every 24-bit input at a stride plus the edges: 0, 2^24 - 1, the quarter-turn
+// boundaries of the angle and the sqrt(2) split of the logarithm's mantissa.
+TEST(Kernels, EightLaneBoxMullerEqualsTheScalarFormulas) {
+  std::vector<int32_t> inputs = {0, 1, 2, (1 << 24) - 1, (1 << 24) - 2, 11863283, 11863284, 5931641, 5931642};
+  for (int32_t q = 0; q <= 4; ++q)
+    for (int32_t d = -2; d <= 2; ++d) inputs.push_back(std::clamp(q * (1 << 22) + d, 0, (1 << 24) - 1));
+  for (int32_t v = 3; v < (1 << 24); v += 1021) inputs.push_back(v);
+  while (inputs.size() % 8) inputs.push_back(7);
+  const auto bits = [](float x) { return __builtin_bit_cast(uint32_t, x); };
+  for (size_t at = 0; at < inputs.size(); at += 8) {
+    // the four words of each block: the input, and the input of a neighbour lane (so that radius and
+    // angle inputs are mixed)
+    alignas(32) int32_t v[4][8];
+    for (int t = 0; t < 8; ++t) {
+      v[0][t] = inputs[at + size_t(t)];
+      v[1][t] = inputs[at + size_t((t + 3) % 8)];
+      v[2][t] = inputs[at + size_t((t + 5) % 8)];
+      v[3][t] = inputs[at + size_t(t)];
+    }
+    alignas(32) float eps[32];
+    SampleGaussianRows::box_muller8(v[0], v[1], v[2], v[3], eps);
+    for (int t = 0; t < 8; ++t) {
+      const float r0 = sqrtf(-2.0f * fastmath::log_unit24(v[0][t]));
+      const float r1 = sqrtf(-2.0f * fastmath::log_unit24(v[2][t]));
+      const fastmath::CosSin a = fastmath::cos_sin_turn(float(v[1][t]) * (1.0f / 16777216.0f));
+      const fastmath::CosSin b = fastmath::cos_sin_turn(float(v[3][t]) * (1.0f / 16777216.0f));
+      const float want[4] = {r0 * a.c, r0 * a.s, r1 * b.c, r1 * b.s};
+      for (int lane = 0; lane < 4; ++lane)
+        ASSERT_EQ(bits(eps[4 * t + lane]), bits(want[lane]))
+            << "words " << v[0][t] << " " << v[1][t] << " " << v[2][t] << " " << v[3][t] << " lane " << lane;
     }
   }
 }

@@ -267,6 +267,73 @@ struct SampleGaussianRows {
     _mm256_store_si256(reinterpret_cast<__m256i*>(v2), _mm256_srli_epi32(c2, 8));
     _mm256_store_si256(reinterpret_cast<__m256i*>(v3), _mm256_srli_epi32(c3, 8));
   }
+  // fastmath::log_unit24 on eight lanes, the same bits: the exponent and mantissa of float(v + 1) come
+  // from its bit pattern instead of the branch-free search (both exact), the halving of m > sqrt(2) is a
+  // select between m and m * 0.5 (exact), and the series is the same sequence of multiplies and adds.
+  static LMK_INLINE __m256 log_unit24_8(__m256i v) {
+    const __m256 one = _mm256_set1_ps(1.0f);
+    const __m256i bits = _mm256_castps_si256(_mm256_cvtepi32_ps(_mm256_add_epi32(v, _mm256_set1_epi32(1))));
+    const __m256 e = _mm256_cvtepi32_ps(_mm256_sub_epi32(_mm256_srli_epi32(bits, 23), _mm256_set1_epi32(127)));
+    __m256 m = _mm256_castsi256_ps(
+        _mm256_or_si256(_mm256_and_si256(bits, _mm256_set1_epi32(0x007fffff)), _mm256_set1_epi32(0x3f800000)));
+    const __m256 big = _mm256_cmp_ps(m, _mm256_set1_ps(1.41421356f), _CMP_GT_OQ);
+    m = _mm256_blendv_ps(m, _mm256_mul_ps(m, _mm256_set1_ps(0.5f)), big);
+    const __m256 t = _mm256_div_ps(_mm256_sub_ps(m, one), _mm256_add_ps(m, one)), t2 = _mm256_mul_ps(t, t);
+    __m256 s = _mm256_add_ps(_mm256_set1_ps(0.285714286f), _mm256_mul_ps(t2, _mm256_set1_ps(0.222222222f)));
+    s = _mm256_add_ps(_mm256_set1_ps(0.4f), _mm256_mul_ps(t2, s));
+    s = _mm256_add_ps(_mm256_set1_ps(0.666666667f), _mm256_mul_ps(t2, s));
+    s = _mm256_mul_ps(t, _mm256_add_ps(_mm256_set1_ps(2.0f), _mm256_mul_ps(t2, s)));
+    const __m256 exponent = _mm256_sub_ps(_mm256_add_ps(e, _mm256_and_ps(big, one)), _mm256_set1_ps(24.0f));
+    return _mm256_add_ps(_mm256_mul_ps(exponent, _mm256_set1_ps(0.693147181f)), s);
+  }
+  // fastmath::cos_sin_turn of v / 2^24 on eight lanes, the same bits: the quarter-turn rotation is done
+  // with selects and sign flips instead of multiplies by 0 and +-1 (equal, since sp is never -0).
+  static LMK_INLINE void cos_sin_turn8(__m256i v, __m256& cos_out, __m256& sin_out) {
+    const __m256 u = _mm256_mul_ps(_mm256_cvtepi32_ps(v), _mm256_set1_ps(1.0f / 16777216.0f));
+    const __m256 k = _mm256_floor_ps(_mm256_add_ps(_mm256_mul_ps(_mm256_set1_ps(4.0f), u), _mm256_set1_ps(0.5f)));
+    const __m256 phi = _mm256_mul_ps(_mm256_set1_ps(6.28318531f), _mm256_sub_ps(u, _mm256_mul_ps(_mm256_set1_ps(0.25f), k)));
+    const __m256 p2 = _mm256_mul_ps(phi, phi);
+    __m256 sp = _mm256_add_ps(_mm256_set1_ps(-0.000198412698f), _mm256_mul_ps(p2, _mm256_set1_ps(2.75573192e-6f)));
+    sp = _mm256_add_ps(_mm256_set1_ps(0.00833333333f), _mm256_mul_ps(p2, sp));
+    sp = _mm256_add_ps(_mm256_set1_ps(-0.166666667f), _mm256_mul_ps(p2, sp));
+    sp = _mm256_mul_ps(phi, _mm256_add_ps(_mm256_set1_ps(1.0f), _mm256_mul_ps(p2, sp)));
+    __m256 cp = _mm256_sub_ps(_mm256_set1_ps(2.48015873e-5f), _mm256_mul_ps(p2, _mm256_set1_ps(2.75573192e-7f)));
+    cp = _mm256_add_ps(_mm256_set1_ps(-0.00138888889f), _mm256_mul_ps(p2, cp));
+    cp = _mm256_add_ps(_mm256_set1_ps(0.0416666667f), _mm256_mul_ps(p2, cp));
+    cp = _mm256_add_ps(_mm256_set1_ps(-0.5f), _mm256_mul_ps(p2, cp));
+    cp = _mm256_add_ps(_mm256_set1_ps(1.0f), _mm256_mul_ps(p2, cp));
+    // q = k mod 4 quarter turns: (cp, sp) -> (-sp, cp) -> (-cp, -sp) -> (sp, -cp)
+    const __m256i q = _mm256_and_si256(_mm256_cvttps_epi32(k), _mm256_set1_epi32(3));
+    const __m256 swap = _mm256_castsi256_ps(_mm256_cmpeq_epi32(_mm256_and_si256(q, _mm256_set1_epi32(1)), _mm256_set1_epi32(1)));
+    const __m256i neg_c = _mm256_or_si256(_mm256_cmpeq_epi32(q, _mm256_set1_epi32(1)), _mm256_cmpeq_epi32(q, _mm256_set1_epi32(2)));
+    const __m256i neg_s = _mm256_cmpeq_epi32(_mm256_and_si256(q, _mm256_set1_epi32(2)), _mm256_set1_epi32(2));
+    const __m256 sign = _mm256_set1_ps(-0.0f);
+    cos_out = _mm256_xor_ps(_mm256_blendv_ps(cp, sp, swap), _mm256_and_ps(_mm256_castsi256_ps(neg_c), sign));
+    sin_out = _mm256_xor_ps(_mm256_blendv_ps(sp, cp, swap), _mm256_and_ps(_mm256_castsi256_ps(neg_s), sign));
+  }
+  // The Box-Muller loop of chunk() for blocks t .. t + 7: eps[4 t' + lane] in row order (a 4 x 8 transpose
+  // of the four outputs), the same bits as the plain loop.
+  static LMK_INLINE void box_muller8(const int32_t* v0, const int32_t* v1, const int32_t* v2, const int32_t* v3,
+                                     float* eps) {
+    const __m256 minus_two = _mm256_set1_ps(-2.0f);
+    const __m256 r0 = _mm256_sqrt_ps(_mm256_mul_ps(minus_two, log_unit24_8(_mm256_load_si256(reinterpret_cast<const __m256i*>(v0)))));
+    const __m256 r1 = _mm256_sqrt_ps(_mm256_mul_ps(minus_two, log_unit24_8(_mm256_load_si256(reinterpret_cast<const __m256i*>(v2)))));
+    __m256 c0, s0, c1, s1;
+    cos_sin_turn8(_mm256_load_si256(reinterpret_cast<const __m256i*>(v1)), c0, s0);
+    cos_sin_turn8(_mm256_load_si256(reinterpret_cast<const __m256i*>(v3)), c1, s1);
+    const __m256 a = _mm256_mul_ps(r0, c0), b = _mm256_mul_ps(r0, s0), c = _mm256_mul_ps(r1, c1), d = _mm256_mul_ps(r1, s1);
+    // (a_i, b_i, c_i, d_i) for i = 0..7 -> eps[4 i .. 4 i + 3]
+    const __m256 ab_lo = _mm256_unpacklo_ps(a, b), ab_hi = _mm256_unpackhi_ps(a, b);  // a0 b0 a1 b1 | a4 b4 a5 b5
+    const __m256 cd_lo = _mm256_unpacklo_ps(c, d), cd_hi = _mm256_unpackhi_ps(c, d);
+    const __m256 x0 = _mm256_castpd_ps(_mm256_unpacklo_pd(_mm256_castps_pd(ab_lo), _mm256_castps_pd(cd_lo)));  // 0 | 4
+    const __m256 x1 = _mm256_castpd_ps(_mm256_unpackhi_pd(_mm256_castps_pd(ab_lo), _mm256_castps_pd(cd_lo)));  // 1 | 5
+    const __m256 x2 = _mm256_castpd_ps(_mm256_unpacklo_pd(_mm256_castps_pd(ab_hi), _mm256_castps_pd(cd_hi)));  // 2 | 6
+    const __m256 x3 = _mm256_castpd_ps(_mm256_unpackhi_pd(_mm256_castps_pd(ab_hi), _mm256_castps_pd(cd_hi)));  // 3 | 7
+    _mm256_store_ps(eps, _mm256_permute2f128_ps(x0, x1, 0x20));
+    _mm256_store_ps(eps + 8, _mm256_permute2f128_ps(x2, x3, 0x20));
+    _mm256_store_ps(eps + 16, _mm256_permute2f128_ps(x0, x1, 0x31));
+    _mm256_store_ps(eps + 24, _mm256_permute2f128_ps(x2, x3, 0x31));
+  }
 #endif
   // eps[4 t + lane] = normal4(key, first + t)[lane] for t < kChunk, lane < 4 (the order of the row):
   // structure-of-arrays Philox rounds and Box-Muller so the compiler vectorises across t (same arithmetic
@@ -304,6 +371,9 @@ struct SampleGaussianRows {
       v3[t] = int32_t(c3 >> 8);
     }
 #endif
+#if defined(LMK_ES_AVX2_PHILOX)
+    for (int64_t t = 0; t < kChunk; t += 8) box_muller8(v0 + t, v1 + t, v2 + t, v3 + t, eps + 4 * t);
+#else
     for (int64_t t = 0; t < kChunk; ++t) {
       // float(v) / 2^24 = u32_to_unit_float (exact)
       const float r0 = sqrtf(-2.0f * fastmath::log_unit24(v0[t]));
@@ -315,6 +385,7 @@ struct SampleGaussianRows {
       eps[4 * t + 2] = r1 * t1.c;
       eps[4 * t + 3] = r1 * t1.s;
     }
+#endif
   }
 };
 
