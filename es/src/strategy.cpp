@@ -222,14 +222,12 @@ StrategyBatch::StrategyBatch(const std::string& strategy, const Settings& settin
 
 void StrategyBatch::ask(float* population) const {
   const int64_t N = instances(), stride = pop_size() * dim();
-#pragma omp parallel for schedule(static) num_threads(threads_) if (threads_ > 1 && N > 1)
-  for (int64_t n = 0; n < N; ++n) members_[size_t(n)]->ask(population + n * stride);
+  cpu_for(threads_, true, N, [&](int64_t n) { members_[size_t(n)]->ask(population + n * stride); });
 }
 
 void StrategyBatch::tell(const float* population, const float* fitness) {
   const int64_t N = instances(), P = pop_size(), stride = P * dim();
-#pragma omp parallel for schedule(static) num_threads(threads_) if (threads_ > 1 && N > 1)
-  for (int64_t n = 0; n < N; ++n) members_[size_t(n)]->tell(population + n * stride, fitness + n * P);
+  cpu_for(threads_, true, N, [&](int64_t n) { members_[size_t(n)]->tell(population + n * stride, fitness + n * P); });
 }
 
 }  // namespace lamarck::es

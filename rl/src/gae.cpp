@@ -24,8 +24,7 @@ void gae(const Exec& exec, const GaeArgs& a) {
   const int threads = cpu_threads(exec);
   const float gamma = a.gamma, gl = a.gamma * a.lambda;
   const int64_t E = a.E, T = a.T;
-#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1 && a.P > 1 && a.P * T * E > 32768)
-  for (int64_t p = 0; p < a.P; ++p) {
+  cpu_for(threads, a.P * T * E > 32768, a.P, [&](int64_t p) {
     std::vector<float> next_adv(static_cast<size_t>(E), 0.0f);
     const float* next_value = a.last_values + p * E;
     for (int64_t t = T - 1; t >= 0; --t) {
@@ -45,7 +44,7 @@ void gae(const Exec& exec, const GaeArgs& a) {
       }
       next_value = v;
     }
-  }
+  });
 }
 
 }  // namespace lamarck::rl

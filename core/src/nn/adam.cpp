@@ -66,8 +66,7 @@ void grad_norms(const Exec& exec, int64_t P, int64_t n, const float* grads, doub
   LMK_ASSERT(exec.device == Device::cpu, "grad_norms: host gradients expected");
   const SquaredNorm f{grads, n, norms};
   const int threads = cpu_threads(exec);
-#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1 && P > 1 && P * n > 262144)
-  for (int64_t p = 0; p < P; ++p) f(p);
+  cpu_for(threads, P * n > 262144, P, f);
   for (int64_t p = 0; p < P; ++p) norms[p] = std::sqrt(norms[p]);
 }
 

@@ -21,14 +21,13 @@ void bias_activate_cpu(const Exec& exec, float* y, const float* params, int64_t 
                        int64_t P, int64_t B, int64_t width, Activation act) {
   const int threads = cpu_threads(exec);
   // member p's rows as a column-major (width, B) array: column i is row i
-#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1 && P > 1 && P * B * width > 262144)
-  for (int64_t p = 0; p < P; ++p) {
+  cpu_for(threads, P * B * width > 262144, P, [&](int64_t p) {
     Eigen::Map<Eigen::ArrayXXf> m(y + p * B * width, width, B);
     Eigen::Map<const Eigen::ArrayXf> b(params + p * stride + bias_offset, width);
     m.colwise() += b;
     if (act == Activation::tanh) m = m.tanh();
     else if (act == Activation::relu) m = m.max(0.0f);
-  }
+  });
 }
 
 void mul_act_grad_cpu(const Exec& exec, float* d, const float* y, int64_t n, Activation act) {
@@ -36,14 +35,13 @@ void mul_act_grad_cpu(const Exec& exec, float* d, const float* y, int64_t n, Act
   const int threads = cpu_threads(exec);
   constexpr int64_t kChunk = 262144;
   const int64_t chunks = (n + kChunk - 1) / kChunk;
-#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1 && chunks > 1)
-  for (int64_t c = 0; c < chunks; ++c) {
+  cpu_for(threads, true, chunks, [&](int64_t c) {
     const int64_t len = std::min(kChunk, n - c * kChunk);
     Eigen::Map<Eigen::ArrayXf> dm(d + c * kChunk, len);
     Eigen::Map<const Eigen::ArrayXf> ym(y + c * kChunk, len);
     if (act == Activation::tanh) dm *= 1.0f - ym.square();
     else dm *= (ym > 0.0f).cast<float>();
-  }
+  });
 }
 
 }  // namespace detail

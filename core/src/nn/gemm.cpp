@@ -92,11 +92,10 @@ void gemm_batched(const Exec& exec, const GemmArgs& g, T alpha, const T* a, cons
   // products under ~0.2 ms of work run on the calling thread: a fork/join costs microseconds, and far more
   // when the other cores are busy
   const bool parallel = threads > 1 && tasks > 1 && gemm_flops(g) > 1.6e7;
-#pragma omp parallel for schedule(static) num_threads(threads) if (parallel)
-  for (int64_t t = 0; t < tasks; ++t) {
+  cpu_for(threads, parallel, tasks, [&](int64_t t) {
     const int64_t member = t / blocks, r0 = (t % blocks) * kGemmRowBlock;
     gemm_task<T>(g, alpha, a, b, beta, c, member, r0, std::min(kGemmRowBlock, g.m - r0));
-  }
+  });
 }
 
 template <class T>

@@ -70,6 +70,20 @@ struct AsValue {
 };
 }  // namespace detail
 
+// f(i) for i in [0, n) on the CPU: on `threads` OpenMP threads when `parallel` holds, else as a plain loop
+// on the calling thread. Every OpenMP loop of lamarck goes through here: a parallel region whose if-clause
+// is false still builds a team of one and makes a futex system call on exit (about 1 us), which a single
+// agent's thousands of small calls per update would otherwise pay.
+template <class F>
+void cpu_for(int threads, bool parallel, int64_t n, F&& f) {
+  if (!parallel || threads <= 1 || n <= 1) {
+    for (int64_t i = 0; i < n; ++i) f(i);
+    return;
+  }
+#pragma omp parallel for schedule(static) num_threads(threads)
+  for (int64_t i = 0; i < n; ++i) f(i);
+}
+
 // f(i) for i in [0, n).
 template <class F>
 void parallel_for(const Exec& exec, int64_t n, F f) {
@@ -82,9 +96,7 @@ void parallel_for(const Exec& exec, int64_t n, F f) {
     detail::not_compiled_for_cuda();
 #endif
   }
-  const int threads = cpu_threads(exec);
-#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1 && n > 1)
-  for (int64_t i = 0; i < n; ++i) f(i);
+  cpu_for(cpu_threads(exec), true, n, f);
 }
 
 // Sum of f(i) over [0, n) in type T. On the CPU the result is identical for every thread count.
@@ -102,14 +114,12 @@ T transform_sum(const Exec& exec, int64_t n, F f) {
   }
   const int64_t blocks = (n + detail::kReduceBlock - 1) / detail::kReduceBlock;
   std::vector<T> partial(size_t(blocks), T(0));
-  const int threads = cpu_threads(exec);
-#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1 && blocks > 1)
-  for (int64_t b = 0; b < blocks; ++b) {
+  cpu_for(cpu_threads(exec), true, blocks, [&](int64_t b) {
     const int64_t end = std::min(n, (b + 1) * detail::kReduceBlock);
     T acc = T(0);
     for (int64_t i = b * detail::kReduceBlock; i < end; ++i) acc += T(f(i));
     partial[size_t(b)] = acc;
-  }
+  });
   T total = T(0);
   for (const T& p : partial) total += p;
   return total;
@@ -134,16 +144,14 @@ void scan(const Exec& exec, const T* in, T* out, int64_t n, bool inclusive) {
   std::vector<T> block_sum(size_t(blocks) + 1, T(0));
   const int threads = cpu_threads(exec);
   // pass 1: each block's total; pass 2: block offsets in order; pass 3: scan within blocks
-#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1 && blocks > 1)
-  for (int64_t b = 0; b < blocks; ++b) {
+  cpu_for(threads, true, blocks, [&](int64_t b) {
     const int64_t end = std::min(n, (b + 1) * detail::kReduceBlock);
     T acc = T(0);
     for (int64_t i = b * detail::kReduceBlock; i < end; ++i) acc += in[i];
     block_sum[size_t(b) + 1] = acc;
-  }
+  });
   for (int64_t b = 0; b < blocks; ++b) block_sum[size_t(b) + 1] += block_sum[size_t(b)];
-#pragma omp parallel for schedule(static) num_threads(threads) if (threads > 1 && blocks > 1)
-  for (int64_t b = 0; b < blocks; ++b) {
+  cpu_for(threads, true, blocks, [&](int64_t b) {
     const int64_t end = std::min(n, (b + 1) * detail::kReduceBlock);
     T acc = block_sum[size_t(b)];
     for (int64_t i = b * detail::kReduceBlock; i < end; ++i) {
@@ -156,7 +164,7 @@ void scan(const Exec& exec, const T* in, T* out, int64_t n, bool inclusive) {
         acc += value;
       }
     }
-  }
+  });
 }
 
 // order[0..n) = the indices that sort keys[0..n) ascending; ties keep index order (stable).
