@@ -57,14 +57,12 @@ class Ars final : public Strategy {
         var_r += d * d;
       }
     const double sigma_r = std::sqrt(var_r / double(2 * b));
-    std::vector<double> g(static_cast<size_t>(D), 0.0);
-    std::vector<float> eps(static_cast<size_t>(D));
-    for (int64_t t = 0; t < b; ++t) {
-      const int64_t k = dirs[size_t(t)];
-      normal_row(row_key(generation_key(book_.generation), k), eps.data(), D);
-      const double diff = double(r.utility[size_t(2 * k)]) - r.utility[size_t(2 * k + 1)];
-      for (int64_t j = 0; j < D; ++j) g[size_t(j)] += diff * eps[size_t(j)];
-    }
+    // sum over the top b directions of (r+ - r-) eps_k
+    std::vector<int64_t> rows(dirs.begin(), dirs.begin() + b);
+    std::vector<double> diff(static_cast<size_t>(b)), g;
+    for (int64_t t = 0; t < b; ++t)
+      diff[size_t(t)] = double(r.utility[size_t(2 * rows[size_t(t)])]) - r.utility[size_t(2 * rows[size_t(t)] + 1)];
+    noise_moments(rows, diff, nullptr, g, nullptr);
     std::vector<float> gf(static_cast<size_t>(D));
     const double scale = sigma_r > 0.0 ? 1.0 / (double(b) * sigma_r) : 0.0;
     for (int64_t j = 0; j < D; ++j) gf[size_t(j)] = float(g[size_t(j)] * scale);

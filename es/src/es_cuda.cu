@@ -1,5 +1,5 @@
 // CUDA launches of the ES kernels (kernels.h): the same functors as the CPU path, run through the core
-// backend's Thrust path. Compiled only in CUDA builds; OpenES calls these when exec.device is cuda.
+// backend's Thrust path. Compiled only in CUDA builds; the strategies call these when exec.device is cuda.
 #include "lamarck/core/backend.h"
 #include "lamarck/es/kernels.h"
 
@@ -11,6 +11,16 @@ void sample_gaussian(const SampleGaussian& kernel, int64_t count) {
 
 void weighted_deviation(const WeightedDeviation& kernel) {
   parallel_for(Exec{Device::cuda, 0}, kernel.dim, kernel);
+  synchronize(Exec{Device::cuda, 0});
+}
+
+void noise_moments(const NoiseMoments& kernel) {
+  parallel_for(Exec{Device::cuda, 0}, (kernel.dim + 3) / 4, kernel);
+  synchronize(Exec{Device::cuda, 0});
+}
+
+void row_squared_norms(const RowSquaredNorms& kernel, int64_t rows) {
+  parallel_for(Exec{Device::cuda, 0}, rows, kernel);
   synchronize(Exec{Device::cuda, 0});
 }
 

@@ -45,16 +45,20 @@ class Pgpe final : public Strategy {
     double ubar = 0.0;
     for (float u : r.utility) ubar += u;
     ubar /= double(r.utility.size());
-    std::vector<double> gm(static_cast<size_t>(D), 0.0), gs(static_cast<size_t>(D), 0.0);
-    std::vector<float> eps(static_cast<size_t>(D));
+    // pair k's noise is s * eps_k: the mean gradient is s * sum_k (u+ - u-)/2 eps_k, the sigma gradient
+    // s * sum_k ((u+ + u-)/2 - ubar) (eps_k^2 - 1), both from the noise moments
+    std::vector<int64_t> rows(static_cast<size_t>(K));
+    std::vector<double> w_mean(static_cast<size_t>(K)), w_sigma(static_cast<size_t>(K)), gm, gs;
     for (int64_t k = 0; k < K; ++k) {
-      normal_row(row_key(generation_key(book_.generation), k), eps.data(), D);
       const double up = r.utility[size_t(2 * k)], um = r.utility[size_t(2 * k + 1)];
-      for (int64_t j = 0; j < D; ++j) {
-        const double s = sigma_[size_t(j)], noise = s * eps[size_t(j)];
-        gm[size_t(j)] += 0.5 * (up - um) * noise;
-        gs[size_t(j)] += (0.5 * (up + um) - ubar) * (noise * noise - s * s) / s;
-      }
+      rows[size_t(k)] = k;
+      w_mean[size_t(k)] = 0.5 * (up - um);
+      w_sigma[size_t(k)] = 0.5 * (up + um) - ubar;
+    }
+    noise_moments(rows, w_mean, &w_sigma, gm, &gs);
+    for (int64_t j = 0; j < D; ++j) {
+      gm[size_t(j)] *= sigma_[size_t(j)];
+      gs[size_t(j)] *= sigma_[size_t(j)];
     }
     std::vector<float> g(static_cast<size_t>(D));
     for (int64_t j = 0; j < D; ++j) g[size_t(j)] = float(gm[size_t(j)] / double(K));

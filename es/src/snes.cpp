@@ -38,16 +38,14 @@ class Snes final : public Strategy {
 
   void update(const float*, const Ranked& r) override {
     const int64_t D = dim(), P = pop_size();
-    std::vector<double> gm(static_cast<size_t>(D), 0.0), gs(static_cast<size_t>(D), 0.0);
-    std::vector<float> eps(static_cast<size_t>(D));
+    // natural gradients of the mean and log-sigma: sum_k u_k eps_k and sum_k u_k (eps_k^2 - 1)
+    std::vector<int64_t> rows(static_cast<size_t>(P));
+    std::vector<double> u(static_cast<size_t>(P)), gm, gs;
     for (int64_t k = 0; k < P; ++k) {
-      normal_row(row_key(generation_key(book_.generation), k), eps.data(), D);
-      const double u = r.utility[size_t(k)];
-      for (int64_t j = 0; j < D; ++j) {
-        gm[size_t(j)] += u * eps[size_t(j)];
-        gs[size_t(j)] += u * (double(eps[size_t(j)]) * eps[size_t(j)] - 1.0);
-      }
+      rows[size_t(k)] = k;
+      u[size_t(k)] = r.utility[size_t(k)];
     }
+    noise_moments(rows, u, &u, gm, &gs);
     for (int64_t j = 0; j < D; ++j) {
       mean_[size_t(j)] += float(lr_mean_ * sigma_[size_t(j)] * gm[size_t(j)]);
       sigma_[size_t(j)] *= float(std::exp(0.5 * lr_sigma_ * gs[size_t(j)]));

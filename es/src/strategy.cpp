@@ -97,6 +97,37 @@ void Strategy::sample_gaussian(const std::vector<float>& mean, const std::vector
 #endif
 }
 
+void Strategy::noise_moments(const std::vector<int64_t>& rows, const std::vector<double>& w1,
+                             const std::vector<double>* w2, std::vector<double>& m1, std::vector<double>* m2) const {
+  const int64_t D = dim(), count = int64_t(rows.size()), blocks = (D + 3) / 4;
+  LMK_ASSERT(int64_t(w1.size()) == count && (!w2 || int64_t(w2->size()) == count) && (!w2 || m2),
+             "noise_moments: mismatched sizes");
+  const Key gen = generation_key(book_.generation);
+  std::vector<Key> keys(static_cast<size_t>(count));
+  for (int64_t k = 0; k < count; ++k) keys[size_t(k)] = row_key(gen, rows[size_t(k)]);
+  m1.assign(size_t(D), 0.0);
+  if (w2) m2->assign(size_t(D), 0.0);
+  const Exec& exec = settings_.exec;
+  if (exec.device == Device::cpu) {
+    parallel_for(exec_for(count * D), blocks,
+                 NoiseMoments{keys.data(), w1.data(), w2 ? w2->data() : nullptr, count, D, m1.data(),
+                              w2 ? m2->data() : nullptr});
+    return;
+  }
+#if defined(LAMARCK_WITH_CUDA)
+  DeviceArray<Key> keys_dev(keys, exec.device);
+  DeviceArray<double> w1_dev(w1, exec.device), m1_dev(D, exec.device);
+  DeviceArray<double> w2_dev = w2 ? DeviceArray<double>(*w2, exec.device) : DeviceArray<double>();
+  DeviceArray<double> m2_dev = w2 ? DeviceArray<double>(D, exec.device) : DeviceArray<double>();
+  cuda::noise_moments(NoiseMoments{keys_dev.data(), w1_dev.data(), w2 ? w2_dev.data() : nullptr, count, D,
+                                   m1_dev.data(), w2 ? m2_dev.data() : nullptr});
+  m1_dev.copy_to_host(m1.data(), D);
+  if (w2) m2_dev.copy_to_host(m2->data(), D);
+#else
+  require_device(exec);
+#endif
+}
+
 void Strategy::ask(float* population) const { sample(population); }
 
 std::vector<float> Strategy::ask() const {
@@ -109,6 +140,22 @@ std::vector<float> Strategy::ask() const {
 TellInfo Strategy::tell(const float* population, const float* fitness) {
   const int64_t P = pop_size(), D = dim();
   const bool host = settings_.exec.device == Device::cpu;
+  // L2 weight decay needs each candidate's squared norm, computed where the population lives
+  std::vector<double> sq_norm;
+  if (settings_.weight_decay > 0.0) {
+    sq_norm.resize(size_t(P));
+    if (host) {
+      parallel_for(exec_for(P * D), P, RowSquaredNorms{population, D, sq_norm.data()});
+    } else {
+#if defined(LAMARCK_WITH_CUDA)
+      DeviceArray<double> sq_dev(P, settings_.exec.device);
+      cuda::row_squared_norms(RowSquaredNorms{population, D, sq_dev.data()}, P);
+      sq_dev.copy_to_host(sq_norm.data(), P);
+#else
+      require_device(settings_.exec);
+#endif
+    }
+  }
   Ranked r;
   r.loss.resize(size_t(P));
   TellInfo info;
@@ -125,11 +172,7 @@ TellInfo Strategy::tell(const float* population, const float* fitness) {
     sum += f;
     ++finite;
     double loss = settings_.direction == Direction::minimize ? f : -f;
-    if (settings_.weight_decay > 0.0) {
-      double sq = 0.0;
-      for (int64_t j = 0; j < D; ++j) sq += double(population[i * D + j]) * population[i * D + j];
-      loss += settings_.weight_decay * sq;
-    }
+    if (settings_.weight_decay > 0.0) loss += settings_.weight_decay * sq_norm[size_t(i)];
     r.loss[size_t(i)] = loss;
     const bool better = gen_best < 0 || (settings_.direction == Direction::minimize ? f < fitness[gen_best]
                                                                                      : f > fitness[gen_best]);

@@ -1,6 +1,7 @@
-// CPU <-> GPU parity of the strategies with CUDA sampling (OpenES, PGPE, ARS, SNES): the same seed gives
-// the same candidates (up to CUDA's rounding of the shared float math) and the same trajectory of means
-// within float tolerance. Needs a CUDA device; skipped without one.
+// CPU <-> GPU parity of the strategies that run on CUDA (OpenES, PGPE, ARS, SNES: sampling, the noise
+// moments or weighted deviations of the update, and the weight-decay norms): the same seed gives the same
+// candidates (up to CUDA's rounding of the shared float math) and the same trajectory of means within
+// float tolerance. Needs a CUDA device; skipped without one.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -27,6 +28,7 @@ Settings gpu_settings(Device device) {
   s.seed = 11;
   s.sigma_init = 0.1;
   s.mean_init.assign(5000, 1.0f);
+  s.weight_decay = 1e-4;  // the candidates' squared norms are taken where the population lives
   s.exec.device = device;
   return s;
 }

@@ -437,6 +437,51 @@ struct WeightedDeviationBlocked {
   }
 };
 
+// Weighted moments of regenerated noise rows, the O(P D) part of the PGPE, SNES and ARS updates:
+//   m1[j] = sum_k w1[k] eps_k[j],   m2[j] = sum_k w2[k] (eps_k[j]^2 - 1)   (m2 only where w2 is not null)
+// eps_k is the standard-normal vector of keys[k] (normal_at), accumulated in double in the order of k, the
+// same order on CPU and GPU. Launched over ceil(D / 4) column blocks; each regenerates one Philox block
+// per row, so nothing of size P x D is read.
+struct NoiseMoments {
+  const Key* keys;   // (count) row keys
+  const double* w1;  // (count)
+  const double* w2;  // (count) or nullptr
+  int64_t count;
+  int64_t dim;
+  double* m1;  // (D)
+  double* m2;  // (D), written where w2 is not null
+  LMK_HD void operator()(int64_t b) const {
+    double a1[4] = {0.0, 0.0, 0.0, 0.0}, a2[4] = {0.0, 0.0, 0.0, 0.0};
+    float eps[4];
+    for (int64_t k = 0; k < count; ++k) {
+      normal4(keys[k], uint64_t(b), eps);
+      for (int t = 0; t < 4; ++t) {
+        const double e = double(eps[t]);
+        a1[t] += w1[k] * e;
+        if (w2) a2[t] += w2[k] * (e * e - 1.0);
+      }
+    }
+    const int64_t j0 = 4 * b, n = dim - j0 < 4 ? dim - j0 : 4;
+    for (int64_t t = 0; t < n; ++t) {
+      m1[j0 + t] = a1[t];
+      if (w2) m2[j0 + t] = a2[t];
+    }
+  }
+};
+
+// Squared Euclidean norm of each row of a (P, D) population, in double, columns in order. Launched over P.
+struct RowSquaredNorms {
+  const float* x;  // (P, D)
+  int64_t dim;
+  double* out;     // (P)
+  LMK_HD void operator()(int64_t i) const {
+    double sq = 0.0;
+    const float* row = x + i * dim;
+    for (int64_t j = 0; j < dim; ++j) sq += double(row[j]) * row[j];
+    out[i] = sq;
+  }
+};
+
 }  // namespace lamarck::es
 
 namespace lamarck::es {
@@ -455,6 +500,8 @@ inline void normal_row(Key key, float* out, int64_t dim) {
 namespace cuda {
 void sample_gaussian(const SampleGaussian& kernel, int64_t count);
 void weighted_deviation(const WeightedDeviation& kernel);
+void noise_moments(const NoiseMoments& kernel);
+void row_squared_norms(const RowSquaredNorms& kernel, int64_t rows);
 }  // namespace cuda
 #endif
 

@@ -153,6 +153,11 @@ class Strategy {
   // rounding of log/sin/cos.
   void sample_gaussian(const std::vector<float>& mean, const std::vector<float>* sigma, float sigma_scalar,
                        float* population, bool antithetic) const;
+  // The noise moments of rows `rows` of this generation (NoiseMoments in kernels.h) on settings.exec.device:
+  //   m1[j] = sum_k w1[k] eps_rows[k][j],  m2[j] = sum_k w2[k] (eps_rows[k][j]^2 - 1)  (m2 where w2 is given).
+  // Host vectors in and out (sizes: rows.size(), and D out).
+  void noise_moments(const std::vector<int64_t>& rows, const std::vector<double>& w1, const std::vector<double>* w2,
+                     std::vector<double>& m1, std::vector<double>* m2) const;
 
   std::string name_;
   Settings settings_;
