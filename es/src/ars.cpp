@@ -32,6 +32,7 @@ class Ars final : public Strategy {
     opt_ = optimizer_init(opt_params_, dim());
   }
   std::vector<float> mean() const override { return mean_; }
+  bool device_kernels() const override { return true; }
   double step_size() const override { return sigma_; }
 
  protected:

@@ -133,7 +133,6 @@ class CmaEs final : public Strategy {
   }
 
   void sample(float* population) const override {
-    require_host();
     const int64_t n = dim();
     const MatrixXd& Y = draws(book_.generation);
     for (int64_t k = 0; k < state_.lambda; ++k)
@@ -202,11 +201,6 @@ class CmaEs final : public Strategy {
   }
 
  private:
-  void require_host() const {
-    if (settings_.exec.device != Device::cpu)
-      throw InvalidArgument(name_ + " runs on the CPU (its d x d algebra is small); use --device cpu");
-  }
-
   // Y (n, lambda): column k = B (D .* z_k), z_k ~ N(0, I) from the key of candidate k of generation g.
   // Cached for the generation (ask and tell both need it); the cache is rebuilt from the keys when stale.
   const MatrixXd& draws(int64_t g) const {

@@ -27,6 +27,7 @@ class OpenEs final : public Strategy {
   }
 
   std::vector<float> mean() const override { return state_.mean; }
+  bool device_kernels() const override { return true; }
   double step_size() const override { return state_.sigma; }
 
  protected:

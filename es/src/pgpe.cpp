@@ -31,6 +31,7 @@ class Pgpe final : public Strategy {
     opt_ = optimizer_init(opt_params_, dim());
   }
   std::vector<float> mean() const override { return mean_; }
+  bool device_kernels() const override { return true; }
   double step_size() const override {
     double s = 0;
     for (float v : sigma_) s += v;

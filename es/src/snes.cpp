@@ -25,6 +25,7 @@ class Snes final : public Strategy {
     sigma_.assign(size_t(dim()), float(settings_.sigma_init));
   }
   std::vector<float> mean() const override { return mean_; }
+  bool device_kernels() const override { return true; }
   double step_size() const override {
     double s = 0;
     for (float v : sigma_) s += v;

@@ -62,8 +62,7 @@ Strategy::Strategy(std::string name, Settings settings, Shaping default_shaping)
     throw InvalidArgument("mean_init has " + std::to_string(settings_.mean_init.size()) +
                           " values but the dimension is " + std::to_string(settings_.dim));
   if (!settings_.shaping.empty()) shaping_ = parse_shaping(settings_.shaping);
-  if (settings_.weight_decay > 0.0 && settings_.exec.device != Device::cpu)
-    throw InvalidArgument("weight_decay needs the population on the host; use --device cpu or weight_decay 0");
+  require_device(settings_.exec);
 }
 
 std::vector<float> Strategy::initial_mean() const {
@@ -128,10 +127,21 @@ void Strategy::noise_moments(const std::vector<int64_t>& rows, const std::vector
 #endif
 }
 
-void Strategy::ask(float* population) const { sample(population); }
+void Strategy::ask(float* population) const {
+  if (!staged()) {
+    sample(population);
+    return;
+  }
+  // host-computed strategy on a device exec: sample on the host, copy the candidates over
+  std::vector<float> host(static_cast<size_t>(pop_size() * dim()));
+  sample(host.data());
+  memory::copy(population, settings_.exec.device, host.data(), Device::cpu, sizeof(float) * host.size());
+}
 
 std::vector<float> Strategy::ask() const {
-  LMK_ASSERT(settings_.exec.device == Device::cpu, "host ask() on a CUDA strategy");
+  if (settings_.exec.device != Device::cpu)
+    throw InvalidArgument("ask(): this strategy's population lives on " + std::string(device_name(settings_.exec.device)) +
+                          "; call ask(float*) with device memory");
   std::vector<float> x(static_cast<size_t>(pop_size() * dim()));
   sample(x.data());
   return x;
@@ -139,7 +149,15 @@ std::vector<float> Strategy::ask() const {
 
 TellInfo Strategy::tell(const float* population, const float* fitness) {
   const int64_t P = pop_size(), D = dim();
-  const bool host = settings_.exec.device == Device::cpu;
+  // host-computed strategy on a device exec: its update reads a host copy of the candidates
+  std::vector<float> staged_population;
+  if (staged()) {
+    staged_population.resize(size_t(P * D));
+    memory::copy(staged_population.data(), Device::cpu, population, settings_.exec.device,
+                 sizeof(float) * staged_population.size());
+    population = staged_population.data();
+  }
+  const bool host = settings_.exec.device == Device::cpu || staged();
   // L2 weight decay needs each candidate's squared norm, computed where the population lives
   std::vector<double> sq_norm;
   if (settings_.weight_decay > 0.0) {

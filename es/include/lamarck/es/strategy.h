@@ -106,8 +106,8 @@ class Strategy {
   Shaping shaping() const { return shaping_; }
   const Bookkeeping& book() const { return book_; }
 
-  // Fills population (P, D) row-major, on settings().exec.device. A pure function of the state: calling it
-  // twice gives the same candidates.
+  // Fills population (P, D) row-major, on settings().exec.device (every strategy; see device_kernels for
+  // which compute there). A pure function of the state: calling it twice gives the same candidates.
   void ask(float* population) const;
   std::vector<float> ask() const;  // host convenience (CPU strategies)
   // Takes the population returned by ask and P raw fitness values (host). NaN/Inf rank last and are counted.
@@ -137,13 +137,25 @@ class Strategy {
   virtual std::vector<float> rank_weights(int64_t pop) const;
   virtual void save_state(std::string& out) const = 0;
   virtual void load_state(const std::string& in) = 0;
-  // settings.exec, narrowed to one CPU thread when `work` (elements touched) is too small to pay for
+  // True for strategies whose sample and update run on settings.exec.device themselves (OpenES, PGPE, ARS,
+  // SNES). The others compute on the host: on a CUDA exec the base class stages their population through
+  // host memory (ask samples on the host and copies the candidates to the device; tell copies them back
+  // before the update), so every strategy accepts a device population.
+  virtual bool device_kernels() const { return false; }
+  // Where this strategy's own kernels run: settings.exec, or the CPU for host-staged strategies.
+  Exec compute_exec() const {
+    if (device_kernels()) return settings_.exec;
+    return Exec{Device::cpu, settings_.exec.device == Device::cpu ? settings_.exec.threads : 0};
+  }
+  // compute_exec(), narrowed to one CPU thread when `work` (elements touched) is too small to pay for
   // waking a thread team. Results never depend on it (every kernel is thread-count invariant).
   Exec exec_for(int64_t work) const {
-    Exec e = settings_.exec;
+    Exec e = compute_exec();
     if (e.device == Device::cpu && work < (int64_t(1) << 16)) e.threads = 1;
     return e;
   }
+  // True when ask and tell stage the population through host memory (see device_kernels).
+  bool staged() const { return settings_.exec.device != Device::cpu && !device_kernels(); }
   // The initial mean (settings.mean_init or zeros), validated.
   std::vector<float> initial_mean() const;
   // Gaussian candidates of this generation on settings.exec.device. antithetic: rows 2k and 2k + 1 are
