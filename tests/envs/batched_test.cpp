@@ -6,6 +6,11 @@
 
 #include "lamarck/envs/batched.h"
 #include "lamarck/envs/classic/cartpole.h"
+#include "lamarck/envs/minatar/asterix.h"
+#include "lamarck/envs/minatar/breakout.h"
+#include "lamarck/envs/minatar/freeway.h"
+#include "lamarck/envs/minatar/seaquest.h"
+#include "lamarck/envs/minatar/space_invaders.h"
 #include "lamarck/envs/registry.h"
 #include "test_util.h"
 
@@ -63,6 +68,33 @@ INSTANTIATE_TEST_SUITE_P(Registry, EveryEnv, ::testing::ValuesIn(env_names()),
                              if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
                            return s;
                          });
+
+// The CUDA step of the MinAtar games (strided observations into a (K, N) scratch, then a transpose), run
+// on the CPU: the same bits as the plain kernel, episode ends and final observations included.
+template <class Game>
+void expect_strided_path_matches(const char* name) {
+  using Env = minatar::MinAtar<Game>;
+  minatar::Params p;
+  p.max_episode_steps = 60;  // episodes end (and auto-reset) within the rollout
+  Batched<Env> strided(300, Exec{Device::cpu, 2}, p), plain(300, Exec{Device::cpu, 2}, p);
+  strided.set_name(name);
+  plain.set_name(name);
+  strided.set_strided_path(true);
+  plain.set_reference_path(true);
+  int64_t episodes = 0;
+  EXPECT_EQ(rollout_hash(strided, 5, 150, &episodes), rollout_hash(plain, 5, 150)) << name;
+  EXPECT_GT(episodes, 0) << name;
+}
+
+TEST(Batched, StridedObservationPathMatchesThePlainKernelBitwise) {
+  expect_strided_path_matches<minatar::Asterix>("MinAtar/Asterix");
+  expect_strided_path_matches<minatar::Breakout>("MinAtar/Breakout");
+  expect_strided_path_matches<minatar::Freeway>("MinAtar/Freeway");
+  expect_strided_path_matches<minatar::Seaquest>("MinAtar/Seaquest");
+  expect_strided_path_matches<minatar::SpaceInvaders>("MinAtar/SpaceInvaders");
+  Batched<CartPole> cartpole(8, Exec{});
+  EXPECT_THROW(cartpole.set_strided_path(true), InvalidArgument);
+}
 
 TEST(Batched, PerEnvParamsApplyPerInstance) {
   Batched<CartPole> env(2, Exec{Device::cpu, 1});

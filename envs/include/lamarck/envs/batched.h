@@ -14,6 +14,9 @@
 //   LMK_HD static void reset(const Params&, State&, Philox&);
 //   LMK_HD static Transition step(const Params&, State&, const Action* action, Philox&);
 //   LMK_HD static void observe(const Params&, const State&, float* obs);
+//   static constexpr bool kObserveStrided;    // optional, true: observe is a template on the output type
+//                                             // (float* or StridedObs) and the CUDA step writes through a
+//                                             // strided view, then transposes (for large observations)
 //
 // Randomness: instance i of a batch reset with `seed` owns the Philox key derive_key(seed, kEnvStream,
 // i, 0) and a block counter; every step() and reset() starts at a fresh block, so the numbers an
@@ -44,6 +47,21 @@ struct Transition {
 
 constexpr uint64_t kEnvStream = 0x656e7673;  // "envs": the key stream of env instances
 
+// An observation row written with a stride: element k at p[k * stride]. With p = obs_t + i and stride N,
+// the rows of all instances form a (kObsSize, N) array, so the threads of a warp (consecutive i) store to
+// consecutive addresses. A transpose then gives the (N, kObsSize) observations.
+struct StridedObs {
+  float* p;
+  int64_t stride;
+  LMK_HD float& operator[](int64_t k) const { return p[k * stride]; }
+};
+
+// Whether Env declares kObserveStrided = true (see the interface above).
+template <class Env, class = void>
+struct ObserveStrided : std::false_type {};
+template <class Env>
+struct ObserveStrided<Env, std::void_t<decltype(Env::kObserveStrided)>> : std::bool_constant<Env::kObserveStrided> {};
+
 // Raw device pointers of a batch: what a kernel needs to step or reset instance i.
 template <class Env>
 struct BatchView {
@@ -62,6 +80,7 @@ struct BatchView {
   float* rewards;           // (N)
   uint8_t* terminated;      // (N)
   uint8_t* truncated;       // (N)
+  float* obs_t;             // (kObsSize, N) scratch of the strided step, or nullptr
 
   LMK_HD const Params& params_of(int64_t i) const { return params[i * params_stride]; }
 
@@ -164,6 +183,31 @@ struct StepKernel {
   LMK_HD void operator()(int64_t i) const { step_one(v, i, actions); }
 };
 
+// The step of instance i with its observation written to the strided scratch obs_t (kObserveStrided envs
+// on CUDA): the same physics, end of episode and observation as step_one; TransposeObs then moves the
+// observations to (N, kObsSize).
+template <class Env>
+struct StepKernelStrided {
+  BatchView<Env> v;
+  const typename Env::Action* actions;
+  LMK_HD void operator()(int64_t i) const {
+    physics_one(v, i, v.params_of(i), actions);
+    if (v.terminated[i] || v.truncated[i]) end_episode(v, i);
+    Env::observe(v.params_of(i), v.load_state(i), StridedObs{v.obs_t + i, v.n});
+  }
+};
+
+// out[i, k] = in[k, i]: the (K, N) scratch to (N, K) observations, one instance per call (the CPU check of
+// the strided path; CUDA uses a tiled transpose, envs_cuda.cu).
+struct TransposeObs {
+  const float* in;  // (K, N)
+  float* out;       // (N, K)
+  int64_t n, k;
+  LMK_HD void operator()(int64_t i) const {
+    for (int64_t c = 0; c < k; ++c) out[i * k + c] = in[c * n + i];
+  }
+};
+
 template <class Env>
 struct ResetKernel {
   BatchView<Env> v;
@@ -241,6 +285,7 @@ class Batched final : public BatchEnv {
     rewards_ = DeviceArray<float>(n_, d);
     terminated_ = DeviceArray<uint8_t>(n_, d);
     truncated_ = DeviceArray<uint8_t>(n_, d);
+    if (ObserveStrided<Env>::value && d == Device::cuda) obs_t_ = DeviceArray<float>(n_ * Env::kObsSize, d);
     set_params(std::vector<Params>{params});
   }
 
@@ -263,6 +308,14 @@ class Batched final : public BatchEnv {
 
   // Use the plain per-instance kernel on the CPU instead of the chunked fast path (for tests).
   void set_reference_path(bool on) { reference_path_ = on; }
+  // Use the strided-observation kernel and transpose that CUDA runs, on the CPU (for tests; envs with
+  // kObserveStrided only).
+  void set_strided_path(bool on) {
+    if (on && !ObserveStrided<Env>::value)
+      throw InvalidArgument(spec_.name + ": no strided observation path (kObserveStrided)");
+    strided_path_ = on;
+    if (on && obs_t_.size() == 0) obs_t_ = DeviceArray<float>(n_ * Env::kObsSize, exec_.device);
+  }
 
   const Spec& spec() const override { return spec_; }
   int64_t num_envs() const override { return n_; }
@@ -360,7 +413,7 @@ class Batched final : public BatchEnv {
   BatchView<Env> view() {
     return BatchView<Env>{params_.data(), params_.size() == 1 ? 0 : 1, states_.data(), n_, keys_.data(),
                           counters_.data(), steps_.data(), obs_.data(), final_obs_.data(),
-                          rewards_.data(), terminated_.data(), truncated_.data()};
+                          rewards_.data(), terminated_.data(), truncated_.data(), obs_t_.data()};
   }
 
  private:
@@ -411,6 +464,12 @@ class Batched final : public BatchEnv {
 #endif
       } else if (reference_path_) {
         parallel_for(exec_, n_, StepKernel<Env>{view(), actions});
+      } else if (strided_path_) {
+        if constexpr (ObserveStrided<Env>::value) {  // (set_strided_path refuses other envs)
+          const BatchView<Env> v = view();
+          parallel_for(exec_, n_, StepKernelStrided<Env>{v, actions});
+          parallel_for(exec_, n_, TransposeObs{v.obs_t, v.obs, n_, Env::kObsSize});
+        }
       } else {
         step_cpu<Env>(view(), actions, n_, exec_);
       }
@@ -420,7 +479,7 @@ class Batched final : public BatchEnv {
   Spec spec_;
   Exec exec_;
   int64_t n_;
-  bool reference_path_ = false;
+  bool reference_path_ = false, strided_path_ = false;
   std::string name_;
   std::vector<Params> params_host_;
   DeviceArray<Params> params_;
@@ -430,6 +489,7 @@ class Batched final : public BatchEnv {
   DeviceArray<int32_t> steps_;
   DeviceArray<float> obs_, final_obs_, rewards_;
   DeviceArray<uint8_t> terminated_, truncated_;
+  DeviceArray<float> obs_t_;  // (kObsSize, N) scratch of the strided step (CUDA, or the CPU test path)
 };
 
 // Params from optional JSON (validated against Params::fields: unknown keys, types, ranges).

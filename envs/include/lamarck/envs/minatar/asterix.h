@@ -112,7 +112,8 @@ struct Asterix {
     return Outcome{r, terminal};
   }
 
-  LMK_HD static void observe(const Board& b, float* obs) {
+  template <class Obs>
+  LMK_HD static void observe(const Board& b, Obs obs) {
     set_cell<4>(obs, b.player_y, b.player_x, 0);
     for (int i = 0; i < 8; ++i) {
       const Entity& e = b.entities[i];

@@ -86,7 +86,8 @@ struct Breakout {
     return Outcome{r, terminal};
   }
 
-  LMK_HD static void observe(const Board& b, float* obs) {
+  template <class Obs>
+  LMK_HD static void observe(const Board& b, Obs obs) {
     set_cell<4>(obs, b.ball_y, b.ball_x, 1);
     set_cell<4>(obs, 9, b.pos, 0);
     set_cell<4>(obs, b.last_y, b.last_x, 2);

@@ -79,7 +79,8 @@ struct Freeway {
     return Outcome{r, b.terminate_timer < 0};
   }
 
-  LMK_HD static void observe(const Board& b, float* obs) {
+  template <class Obs>
+  LMK_HD static void observe(const Board& b, Obs obs) {
     set_cell<7>(obs, b.pos, 4, 0);
     for (int i = 0; i < 8; ++i) {
       const Car& c = b.cars[i];

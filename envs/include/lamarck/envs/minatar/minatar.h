@@ -54,9 +54,10 @@ struct Outcome {
   bool terminal;
 };
 
-// Sets cell (y, x) of channel c in a 10x10xC observation.
-template <int C>
-LMK_HD inline void set_cell(float* obs, int y, int x, int c) {
+// Sets cell (y, x) of channel c in a 10x10xC observation. Obs is float* or any type whose operator[]
+// returns float& (the CUDA step writes observations through a strided view, see batched.h).
+template <int C, class Obs>
+LMK_HD inline void set_cell(Obs obs, int y, int x, int c) {
   obs[(y * 10 + x) * C + c] = 1.0f;
 }
 
@@ -102,7 +103,11 @@ struct MinAtar {
     return Transition{o.reward, o.terminal};
   }
 
-  LMK_HD static void observe(const Params&, const State& s, float* obs) {
+  // Observations are large (10 x 10 x C floats): the CUDA step writes them through a strided view
+  // (batched.h, kObserveStrided) so that the stores of a warp are coalesced.
+  static constexpr bool kObserveStrided = true;
+  template <class Obs>
+  LMK_HD static void observe(const Params&, const State& s, Obs obs) {
     for (int k = 0; k < kObsSize; ++k) obs[k] = 0.0f;
     Game::observe(s.board, obs);
   }

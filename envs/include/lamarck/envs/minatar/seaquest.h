@@ -254,7 +254,8 @@ struct Seaquest {
     return float(reward);
   }
 
-  LMK_HD static void observe(const Board& b, float* obs) {
+  template <class Obs>
+  LMK_HD static void observe(const Board& b, Obs obs) {
     set_cell<10>(obs, b.sub_y, b.sub_x, 0);
     const int back = b.sub_or ? b.sub_x - 1 : b.sub_x + 1;
     // the rules never put the back off the grid (facing right needs a right move, which leaves x 0)
@@ -271,7 +272,8 @@ struct Seaquest {
     trail(obs, b.divers.items, b.divers.size, 9);
   }
 
-  LMK_HD static void trail(float* obs, const Mover* items, int n, int channel) {
+  template <class Obs>
+  LMK_HD static void trail(Obs obs, const Mover* items, int n, int channel) {
     for (int k = 0; k < n; ++k) {
       const Mover& m = items[k];
       set_cell<10>(obs, m.y, m.x, channel);

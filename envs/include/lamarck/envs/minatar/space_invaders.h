@@ -129,17 +129,18 @@ struct SpaceInvaders {
     return Outcome{r, terminal};
   }
 
-  LMK_HD static void observe(const Board& b, float* obs) {
+  template <class Obs>
+  LMK_HD static void observe(const Board& b, Obs obs) {
     set_cell<6>(obs, 9, b.pos, 0);
     const int dir_channel = b.alien_dir < 0 ? 2 : 3;
     for (int y = 0; y < 10; ++y) {  // branch-free: every alien and bullet cell is written
       for (int x = 0; x < 10; ++x) {
-        float* c = obs + (y * 10 + x) * 6;
+        const int cell = (y * 10 + x) * 6;
         const float alien = float(b.aliens[y] >> x & 1);
-        c[1] = alien;
-        c[dir_channel] = alien;
-        c[4] = float(b.f_bullets[y] >> x & 1);
-        c[5] = float(b.e_bullets[y] >> x & 1);
+        obs[cell + 1] = alien;
+        obs[cell + dir_channel] = alien;
+        obs[cell + 4] = float(b.f_bullets[y] >> x & 1);
+        obs[cell + 5] = float(b.e_bullets[y] >> x & 1);
       }
     }
   }
