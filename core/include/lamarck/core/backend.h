@@ -74,8 +74,11 @@ struct AsValue {
 // on the calling thread. Every OpenMP loop of lamarck goes through here: a parallel region whose if-clause
 // is false still builds a team of one and makes a futex system call on exit (about 1 us), which a single
 // agent's thousands of small calls per update would otherwise pay.
+// f is taken by value: the loop then works on a private copy whose members the compiler can keep in
+// registers (with a reference, stores through the functor's pointers could alias its members and block
+// vectorisation).
 template <class F>
-void cpu_for(int threads, bool parallel, int64_t n, F&& f) {
+void cpu_for(int threads, bool parallel, int64_t n, F f) {
   if (!parallel || threads <= 1 || n <= 1) {
     for (int64_t i = 0; i < n; ++i) f(i);
     return;
