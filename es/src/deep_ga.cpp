@@ -64,23 +64,33 @@ class DeepGa final : public Strategy, public GenomeSource {
   }
 
  protected:
+  bool device_kernels() const override { return true; }
+
+  // Generation 0: mean_init + init_scale * the normals of each candidate's key (its one-key genome).
+  // Later: the first V candidates re-evaluate the cached re-evaluation set unchanged; the others are a
+  // parent plus sigma times the normals of their key (the key appended to the parent's chain).
   void sample(float* population) const override {
-    const int64_t D = dim();
-    parallel_for(exec_for(pop_size() * dim()), pop_size(), [&](int64_t i) {
-      float* row = population + i * D;
-      const int64_t parent = parent_of(i);
-      if (parents_.empty()) {  // generation 0: fresh genomes
-        replay_genome(genome_of(i), mean_init_, init_scale_, sigma_, row);
-        return;
+    const int64_t P = pop_size();
+    OffspringPlan plan;
+    plan.first.resize(size_t(P));
+    plan.scale.resize(size_t(P));
+    if (parents_.empty()) {
+      for (int64_t i = 0; i < P; ++i) {
+        plan.first[size_t(i)] = 0;
+        plan.scale[size_t(i)] = float(init_scale_);
       }
-      const float* base = i < n_reeval() ? reeval_params_.data() + i * D : parent_params_.data() + parent * D;
-      std::copy(base, base + D, row);
-      if (i >= n_reeval()) {
-        std::vector<float> eps(static_cast<size_t>(D));
-        normal_row(row_key(generation_key(book_.generation), i), eps.data(), D);
-        for (int64_t j = 0; j < D; ++j) row[j] += float(sigma_) * eps[size_t(j)];
-      }
-    });
+      sample_offspring(mean_init_, plan, population);
+      return;
+    }
+    // parent rows: the re-evaluation set (V rows), then the parents (T rows)
+    std::vector<float> rows(reeval_params_);
+    rows.insert(rows.end(), parent_params_.begin(), parent_params_.end());
+    for (int64_t i = 0; i < P; ++i) {
+      const bool reeval = i < n_reeval();
+      plan.first[size_t(i)] = int32_t(reeval ? i : n_reeval() + parent_of(i));
+      plan.scale[size_t(i)] = reeval ? 0.0f : float(sigma_);
+    }
+    sample_offspring(rows, plan, population);
   }
 
   void update(const float* population, const Ranked& r) override {
@@ -98,20 +108,25 @@ class DeepGa final : public Strategy, public GenomeSource {
     // parents: the T best; re-evaluated next time: the elite, then the best others, V in all
     parents_.clear();
     parent_params_.clear();
+    // the population may be on the device: rows come over one by one
+    const auto append_row = [&](std::vector<float>& cache, int64_t i) {
+      cache.resize(cache.size() + size_t(D));
+      copy_row_to_host(population, i, cache.data() + cache.size() - size_t(D));
+    };
     for (int64_t k = 0; k < truncation_; ++k) {
       const int64_t i = r.order[size_t(k)];
       parents_.push_back(genomes[size_t(i)]);
-      parent_params_.insert(parent_params_.end(), population + i * D, population + (i + 1) * D);
+      append_row(parent_params_, i);
     }
     reeval_.clear();
     reeval_params_.clear();
     reeval_.push_back(genomes[size_t(elite)]);
-    reeval_params_.insert(reeval_params_.end(), population + elite * D, population + (elite + 1) * D);
+    append_row(reeval_params_, elite);
     for (int64_t k = 0; k < pop_size() && int64_t(reeval_.size()) < validation_; ++k) {
       const int64_t i = r.order[size_t(k)];
       if (i == elite) continue;
       reeval_.push_back(genomes[size_t(i)]);
-      reeval_params_.insert(reeval_params_.end(), population + i * D, population + (i + 1) * D);
+      append_row(reeval_params_, i);
     }
   }
 

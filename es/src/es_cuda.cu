@@ -19,6 +19,11 @@ void noise_moments(const NoiseMoments& kernel) {
   synchronize(Exec{Device::cuda, 0});
 }
 
+void offspring_rows(const OffspringRows& kernel, int64_t count) {
+  parallel_for(Exec{Device::cuda, 0}, count, kernel);
+  synchronize(Exec{Device::cuda, 0});
+}
+
 void row_squared_norms(const RowSquaredNorms& kernel, int64_t rows) {
   parallel_for(Exec{Device::cuda, 0}, rows, kernel);
   synchronize(Exec{Device::cuda, 0});

@@ -45,7 +45,7 @@ class OpenEs final : public Strategy {
     for (int64_t k = 0; k < pairs; ++k)
       w[size_t(k)] = float((double(r.utility[size_t(2 * k)]) - double(r.utility[size_t(2 * k + 1)])) * scale);
     std::vector<float> g(static_cast<size_t>(D));
-    const Exec& exec = settings_.exec;
+    const Exec exec = compute_exec();
     if (exec.device == Device::cpu) {
       const int64_t blocks = (D + WeightedDeviationBlocked::kCols - 1) / WeightedDeviationBlocked::kCols;
       parallel_for(exec_for(pairs * D), blocks,

@@ -37,20 +37,35 @@ class SimpleGa final : public Strategy {
   double step_size() const override { return sigma_; }
 
  protected:
+  bool device_kernels() const override { return true; }
+
+  // Candidate i: parents a, b drawn from the "pare" stream of its key, then per gene (with crossover) the
+  // next uniform of that stream picks b over a; plus sigma times the normals of its key.
   void sample(float* population) const override {
-    const int64_t D = dim();
-    parallel_for(exec_for(pop_size() * dim()), pop_size(), [&](int64_t i) {
-      const Key key = row_key(generation_key(book_.generation), i);
-      Philox pick(fold_in(key, 0x70617265));  // "pare": parent choice and crossover mask
-      const float* a = elites_.data() + int64_t(pick.below(uint32_t(n_elite_))) * D;
-      const float* b = elites_.data() + int64_t(pick.below(uint32_t(n_elite_))) * D;
-      float* row = population + i * D;
-      normal_row(key, row, D);
-      for (int64_t j = 0; j < D; ++j) {
-        const float gene = crossover_ > 0.0 && pick.uniform() < float(crossover_) ? b[j] : a[j];
-        row[j] = gene + float(sigma_) * row[j];
+    const int64_t P = pop_size();
+    OffspringPlan plan;
+    plan.first.resize(size_t(P));
+    plan.scale.assign(size_t(P), float(sigma_));
+    const bool cross = crossover_ > 0.0;
+    if (cross) {
+      plan.second.resize(size_t(P));
+      plan.mask_keys.resize(size_t(P));
+      plan.mask_word.resize(size_t(P));
+      plan.crossover = float(crossover_);
+    }
+    for (int64_t i = 0; i < P; ++i) {
+      const Key pare = fold_in(row_key(generation_key(book_.generation), i), 0x70617265);
+      Philox pick(pare);
+      plan.first[size_t(i)] = int32_t(pick.below(uint32_t(n_elite_)));
+      const int32_t b = int32_t(pick.below(uint32_t(n_elite_)));
+      if (cross) {
+        plan.second[size_t(i)] = b;
+        plan.mask_keys[size_t(i)] = pare;
+        // the next word the stream would give: the rest of the current block, then block `counter`
+        plan.mask_word[size_t(i)] = pick.lane == 4 ? pick.counter * 4 : (pick.counter - 1) * 4 + uint64_t(pick.lane);
       }
-    });
+    }
+    sample_offspring(elites_, plan, population);
   }
 
   void update(const float* population, const Ranked& r) override {
@@ -64,8 +79,10 @@ class SimpleGa final : public Strategy {
     std::vector<double> next_loss(static_cast<size_t>(n_elite_));
     for (int64_t e = 0; e < n_elite_; ++e) {
       const int64_t idx = all[size_t(e)].second;
-      const float* src = idx < 0 ? elites_.data() + (-1 - idx) * D : population + idx * D;
-      std::copy(src, src + D, next.begin() + e * D);
+      if (idx < 0)
+        std::copy(elites_.begin() + (-1 - idx) * D, elites_.begin() + (-idx) * D, next.begin() + e * D);
+      else
+        copy_row_to_host(population, idx, next.data() + e * D);
       next_loss[size_t(e)] = all[size_t(e)].first;
     }
     elites_.swap(next);

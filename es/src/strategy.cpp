@@ -76,7 +76,7 @@ void Strategy::sample_gaussian(const std::vector<float>& mean, const std::vector
                                float* population, bool antithetic) const {
   const int64_t D = dim(), rows = antithetic ? pop_size() / 2 : pop_size();
   const Key gen = generation_key(book_.generation);
-  const Exec& exec = settings_.exec;
+  const Exec exec = compute_exec();
   if (exec.device == Device::cpu) {
     parallel_for(exec_for(pop_size() * D), rows,
                  SampleGaussianRows{gen, mean.data(), sigma ? sigma->data() : nullptr, sigma_scalar, population, D,
@@ -106,7 +106,7 @@ void Strategy::noise_moments(const std::vector<int64_t>& rows, const std::vector
   for (int64_t k = 0; k < count; ++k) keys[size_t(k)] = row_key(gen, rows[size_t(k)]);
   m1.assign(size_t(D), 0.0);
   if (w2) m2->assign(size_t(D), 0.0);
-  const Exec& exec = settings_.exec;
+  const Exec exec = compute_exec();
   if (exec.device == Device::cpu) {
     parallel_for(exec_for(count * D), blocks,
                  NoiseMoments{keys.data(), w1.data(), w2 ? w2->data() : nullptr, count, D, m1.data(),
@@ -125,6 +125,42 @@ void Strategy::noise_moments(const std::vector<int64_t>& rows, const std::vector
 #else
   require_device(exec);
 #endif
+}
+
+void Strategy::sample_offspring(const std::vector<float>& parents, const OffspringPlan& plan,
+                                float* population) const {
+  const int64_t D = dim(), P = int64_t(plan.first.size()), blocks = (D + 3) / 4;
+  const bool cross = !plan.second.empty();
+  const Key gen = generation_key(book_.generation);
+  std::vector<Key> keys(static_cast<size_t>(P));
+  for (int64_t k = 0; k < P; ++k) keys[size_t(k)] = row_key(gen, k);
+  const Exec exec = compute_exec();
+  if (exec.device == Device::cpu) {
+    parallel_for(exec_for(P * D), P * blocks,
+                 OffspringRows{parents.data(), plan.first.data(), cross ? plan.second.data() : nullptr, keys.data(),
+                               cross ? plan.mask_keys.data() : nullptr, cross ? plan.mask_word.data() : nullptr,
+                               plan.scale.data(), plan.crossover, population, D, blocks});
+    return;
+  }
+#if defined(LAMARCK_WITH_CUDA)
+  const Device d = exec.device;
+  DeviceArray<float> parents_dev(parents, d), scale_dev(plan.scale, d);
+  DeviceArray<int32_t> first_dev(plan.first, d), second_dev = cross ? DeviceArray<int32_t>(plan.second, d) : DeviceArray<int32_t>();
+  DeviceArray<Key> keys_dev(keys, d), mask_keys_dev = cross ? DeviceArray<Key>(plan.mask_keys, d) : DeviceArray<Key>();
+  DeviceArray<uint64_t> mask_word_dev = cross ? DeviceArray<uint64_t>(plan.mask_word, d) : DeviceArray<uint64_t>();
+  cuda::offspring_rows(OffspringRows{parents_dev.data(), first_dev.data(), cross ? second_dev.data() : nullptr,
+                                     keys_dev.data(), cross ? mask_keys_dev.data() : nullptr,
+                                     cross ? mask_word_dev.data() : nullptr, scale_dev.data(), plan.crossover,
+                                     population, D, blocks},
+                       P * blocks);
+#else
+  require_device(exec);
+#endif
+}
+
+void Strategy::copy_row_to_host(const float* population, int64_t row, float* out) const {
+  const Device where = staged() ? Device::cpu : settings_.exec.device;
+  memory::copy(out, Device::cpu, population + row * dim(), where, sizeof(float) * size_t(dim()));
 }
 
 void Strategy::ask(float* population) const {

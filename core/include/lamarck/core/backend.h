@@ -71,7 +71,8 @@ struct AsValue {
 }  // namespace detail
 
 // f(i) for i in [0, n) on the CPU: on `threads` OpenMP threads when `parallel` holds, else as a plain loop
-// on the calling thread. Every OpenMP loop of lamarck goes through here: a parallel region whose if-clause
+// on the calling thread. Every static-schedule OpenMP loop of lamarck goes through here (the meta inner
+// loop keeps its own dynamic one, entered once per generation): a parallel region whose if-clause
 // is false still builds a team of one and makes a futex system call on exit (about 1 us), which a single
 // agent's thousands of small calls per update would otherwise pay.
 // f is taken by value: the loop then works on a private copy whose members the compiler can keep in

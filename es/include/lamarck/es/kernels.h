@@ -469,6 +469,42 @@ struct NoiseMoments {
   }
 };
 
+// Offspring of the GAs: row k = a parent row (with crossover: per element one of two parent rows) plus
+// scale[k] * eps_k, eps_k the standard normals of keys[k] (normal_at); scale 0 copies the parent exactly.
+// The crossover draw of element j is word mask_word[k] + j of mask_keys[k]'s Philox stream, the word a
+// sequential Philox::uniform would draw for it. Launched over P * ceil(D / 4) (row, 4-column block) pairs.
+struct OffspringRows {
+  const float* parents;        // (R, D)
+  const int32_t* first;        // (P) parent row of each offspring
+  const int32_t* second;       // (P) the other parent (crossover), or nullptr
+  const Key* keys;             // (P) mutation keys
+  const Key* mask_keys;        // (P) crossover stream keys (with second)
+  const uint64_t* mask_word;   // (P) index of the first crossover word (with second)
+  const float* scale;          // (P) mutation scale
+  float crossover;             // probability of the second parent's gene
+  float* out;                  // (P, D)
+  int64_t dim;
+  int64_t blocks;              // ceil(D / 4)
+  LMK_HD void operator()(int64_t idx) const {
+    const int64_t k = idx / blocks, b = idx % blocks, j0 = 4 * b;
+    const int64_t n = dim - j0 < 4 ? dim - j0 : 4;
+    float eps[4];
+    normal4(keys[k], uint64_t(b), eps);
+    const float* a = parents + int64_t(first[k]) * dim;
+    const float s = scale[k];
+    for (int64_t t = 0; t < n; ++t) {
+      const int64_t j = j0 + t;
+      float gene = a[j];
+      if (second) {
+        const uint64_t w = mask_word[k] + uint64_t(j);
+        if (u32_to_unit_float(random_block(mask_keys[k], w / 4).v[w % 4]) < crossover)
+          gene = parents[int64_t(second[k]) * dim + j];
+      }
+      out[k * dim + j] = s == 0.0f ? gene : gene + s * eps[t];
+    }
+  }
+};
+
 // Squared Euclidean norm of each row of a (P, D) population, in double, columns in order. Launched over P.
 struct RowSquaredNorms {
   const float* x;  // (P, D)
@@ -501,6 +537,7 @@ namespace cuda {
 void sample_gaussian(const SampleGaussian& kernel, int64_t count);
 void weighted_deviation(const WeightedDeviation& kernel);
 void noise_moments(const NoiseMoments& kernel);
+void offspring_rows(const OffspringRows& kernel, int64_t count);
 void row_squared_norms(const RowSquaredNorms& kernel, int64_t rows);
 }  // namespace cuda
 #endif

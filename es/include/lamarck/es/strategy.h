@@ -110,7 +110,9 @@ class Strategy {
   // which compute there). A pure function of the state: calling it twice gives the same candidates.
   void ask(float* population) const;
   std::vector<float> ask() const;  // host convenience (CPU strategies)
-  // Takes the population returned by ask and P raw fitness values (host). NaN/Inf rank last and are counted.
+  // Takes the population returned by ask, unchanged, and P raw fitness values (host). NaN/Inf rank last and
+  // are counted. (Updates may rely on how ask built it: OpenES reads only the first member of each
+  // antithetic pair.)
   TellInfo tell(const float* population, const float* fitness);
 
   // The current search centre (mean, or best elite for GAs), host copy (D).
@@ -145,7 +147,7 @@ class Strategy {
   // Where this strategy's own kernels run: settings.exec, or the CPU for host-staged strategies.
   Exec compute_exec() const {
     if (device_kernels()) return settings_.exec;
-    return Exec{Device::cpu, settings_.exec.device == Device::cpu ? settings_.exec.threads : 0};
+    return Exec{Device::cpu, settings_.exec.threads};
   }
   // compute_exec(), narrowed to one CPU thread when `work` (elements touched) is too small to pay for
   // waking a thread team. Results never depend on it (every kernel is thread-count invariant).
@@ -165,6 +167,18 @@ class Strategy {
   // rounding of log/sin/cos.
   void sample_gaussian(const std::vector<float>& mean, const std::vector<float>* sigma, float sigma_scalar,
                        float* population, bool antithetic) const;
+  // GA offspring (OffspringRows in kernels.h) on settings.exec.device: row k = parents[first[k]] (or a
+  // crossover with parents[second[k]]) + scale[k] * the normals of row_key(generation, k). Host inputs.
+  struct OffspringPlan {
+    std::vector<int32_t> first, second;   // (P); second empty: no crossover
+    std::vector<Key> mask_keys;           // (P) with second
+    std::vector<uint64_t> mask_word;      // (P) with second
+    std::vector<float> scale;             // (P)
+    float crossover = 0.0f;
+  };
+  void sample_offspring(const std::vector<float>& parents, const OffspringPlan& plan, float* population) const;
+  // Copies row `row` of a population returned by ask (on settings.exec.device) to host memory.
+  void copy_row_to_host(const float* population, int64_t row, float* out) const;
   // The noise moments of rows `rows` of this generation (NoiseMoments in kernels.h) on settings.exec.device:
   //   m1[j] = sum_k w1[k] eps_rows[k][j],  m2[j] = sum_k w2[k] (eps_rows[k][j]^2 - 1)  (m2 where w2 is given).
   // Host vectors in and out (sizes: rows.size(), and D out).
