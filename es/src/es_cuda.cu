@@ -24,6 +24,21 @@ void offspring_rows(const OffspringRows& kernel, int64_t count) {
   synchronize(Exec{Device::cuda, 0});
 }
 
+void sample_diagonal_double(const SampleDiagonalDouble& kernel, int64_t count) {
+  parallel_for(Exec{Device::cuda, 0}, count, kernel);
+  synchronize(Exec{Device::cuda, 0});
+}
+
+void diagonal_moments(const DiagonalMoments& kernel) {
+  parallel_for(Exec{Device::cuda, 0}, (kernel.dim + 1) / 2, kernel);
+  synchronize(Exec{Device::cuda, 0});
+}
+
+void normal_double_squares(const NormalDoubleSquares& kernel, int64_t rows) {
+  parallel_for(Exec{Device::cuda, 0}, rows, kernel);
+  synchronize(Exec{Device::cuda, 0});
+}
+
 void row_squared_norms(const RowSquaredNorms& kernel, int64_t rows) {
   parallel_for(Exec{Device::cuda, 0}, rows, kernel);
   synchronize(Exec{Device::cuda, 0});

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "lamarck/core/device_array.h"
 #include "lamarck/core/error.h"
 #include "lamarck/es/cma_es.h"
 #include "lamarck/es/kernels.h"
@@ -36,35 +37,72 @@ class SepCmaEs final : public Strategy {
     return std::vector<float>(c_.weights.begin(), c_.weights.end());
   }
 
+  bool device_kernels() const override { return true; }
+
+  // x_k = mean + sigma sqrt(C) z_k, z_k the double normals of candidate k's key.
   void sample(float* population) const override {
-    const int64_t D = dim();
-    parallel_for(exec_for(pop_size() * dim()), pop_size(), [&](int64_t k) {
-      const Key key = row_key(generation_key(book_.generation), k);
-      for (int64_t j = 0; j < D; ++j)
-        population[k * D + j] =
-            float(mean_[size_t(j)] + sigma_ * std::sqrt(cdiag_[size_t(j)]) * normal_double_at(key, j));
-    });
+    const int64_t D = dim(), P = pop_size(), pairs = (D + 1) / 2;
+    std::vector<Key> keys(static_cast<size_t>(P));
+    for (int64_t k = 0; k < P; ++k) keys[size_t(k)] = row_key(generation_key(book_.generation), k);
+    std::vector<double> scale(static_cast<size_t>(D));
+    for (int64_t j = 0; j < D; ++j) scale[size_t(j)] = sigma_ * std::sqrt(cdiag_[size_t(j)]);
+    const Exec exec = compute_exec();
+    if (exec.device == Device::cpu) {
+      parallel_for(exec_for(P * D), P * pairs,
+                   SampleDiagonalDouble{keys.data(), mean_.data(), scale.data(), population, D, pairs});
+      return;
+    }
+#if defined(LAMARCK_WITH_CUDA)
+    DeviceArray<Key> keys_dev(keys, exec.device);
+    DeviceArray<double> mean_dev(mean_, exec.device), scale_dev(scale, exec.device);
+    cuda::sample_diagonal_double(
+        SampleDiagonalDouble{keys_dev.data(), mean_dev.data(), scale_dev.data(), population, D, pairs}, P * pairs);
+#else
+    require_device(exec);
+#endif
   }
 
   void update(const float*, const Ranked& r) override {
     const int64_t n = dim(), lambda = pop_size();
     const Key gen = generation_key(book_.generation);
-    // z of each candidate in rank order; y = sqrt(C) z
-    std::vector<double> zw(static_cast<size_t>(n), 0.0), rank_mu(static_cast<size_t>(n), 0.0);
+    // z of each candidate in rank order; y = sqrt(C) z. zw = sum_{k < mu} w_k z_k, rank_mu = sum_k w'_k C z_k^2
+    // where negative weights (active) are scaled by n / |z_k|^2.
+    std::vector<Key> keys(static_cast<size_t>(lambda));
+    for (int64_t k = 0; k < lambda; ++k) keys[size_t(k)] = row_key(gen, r.order[size_t(k)]);
+    std::vector<double> w1(c_.weights.begin(), c_.weights.begin() + c_.mu), w2(c_.weights.begin(), c_.weights.end());
     double wsum = 0.0;
-    std::vector<double> z(static_cast<size_t>(n));
-    for (int64_t k = 0; k < lambda; ++k) {
-      const Key key = row_key(gen, r.order[size_t(k)]);
-      double w = c_.weights[size_t(k)], zsq = 0.0;
-      wsum += w;
-      for (int64_t j = 0; j < n; ++j) {
-        z[size_t(j)] = normal_double_at(key, j);
-        zsq += z[size_t(j)] * z[size_t(j)];
+    for (int64_t k = 0; k < lambda; ++k) wsum += c_.weights[size_t(k)];
+    bool any_negative = false;
+    for (double w : w2) any_negative = any_negative || w < 0.0;
+    std::vector<double> zsq(static_cast<size_t>(lambda), 0.0), zw(static_cast<size_t>(n)), rank_mu(static_cast<size_t>(n));
+    const Exec exec = compute_exec();
+    const int64_t pairs = (n + 1) / 2, mu = int64_t(w1.size());
+    if (exec.device == Device::cpu) {
+      if (any_negative) parallel_for(exec_for(lambda * n), lambda, NormalDoubleSquares{keys.data(), n, zsq.data()});
+      for (int64_t k = 0; k < lambda; ++k)
+        if (w2[size_t(k)] < 0.0) w2[size_t(k)] *= double(n) / std::max(1e-300, zsq[size_t(k)]);
+      parallel_for(exec_for(lambda * n), pairs,
+                   DiagonalMoments{keys.data(), w1.data(), w2.data(), cdiag_.data(), mu, lambda, n, zw.data(),
+                                   rank_mu.data()});
+    } else {
+#if defined(LAMARCK_WITH_CUDA)
+      const Device d = exec.device;
+      DeviceArray<Key> keys_dev(keys, d);
+      if (any_negative) {
+        DeviceArray<double> zsq_dev(lambda, d);
+        cuda::normal_double_squares(NormalDoubleSquares{keys_dev.data(), n, zsq_dev.data()}, lambda);
+        zsq_dev.copy_to_host(zsq.data(), lambda);
       }
-      if (k < c_.mu)
-        for (int64_t j = 0; j < n; ++j) zw[size_t(j)] += w * z[size_t(j)];
-      if (w < 0.0) w *= double(n) / std::max(1e-300, zsq);
-      for (int64_t j = 0; j < n; ++j) rank_mu[size_t(j)] += w * cdiag_[size_t(j)] * z[size_t(j)] * z[size_t(j)];
+      for (int64_t k = 0; k < lambda; ++k)
+        if (w2[size_t(k)] < 0.0) w2[size_t(k)] *= double(n) / std::max(1e-300, zsq[size_t(k)]);
+      DeviceArray<double> w1_dev(w1, d), w2_dev(w2, d), c_dev(cdiag_, d), zw_dev(n, d), rank_mu_dev(n, d);
+      cuda::diagonal_moments(DiagonalMoments{keys_dev.data(), w1_dev.data(), w2_dev.data(), c_dev.data(), mu, lambda,
+                                             n, zw_dev.data(), rank_mu_dev.data()});
+      zw_dev.copy_to_host(zw.data(), n);
+      rank_mu_dev.copy_to_host(rank_mu.data(), n);
+#else
+      require_device(exec);
+#endif
     }
     double ps_sq = 0.0;
     for (int64_t j = 0; j < n; ++j) {

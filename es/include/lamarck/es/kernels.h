@@ -469,6 +469,74 @@ struct NoiseMoments {
   }
 };
 
+// Diagonal-Gaussian candidates in double precision (Sep-CMA-ES): out[k, j] = float(mean[j] + scale[j] *
+// z_k[j]), z_k the double normals of keys[k] (normal_double_at). Launched over P * ceil(D / 2) (row,
+// Box-Muller pair) indices.
+struct SampleDiagonalDouble {
+  const Key* keys;      // (P)
+  const double* mean;   // (D)
+  const double* scale;  // (D) sigma * sqrt(c_j)
+  float* out;           // (P, D)
+  int64_t dim;
+  int64_t pairs;        // ceil(D / 2)
+  LMK_HD void operator()(int64_t idx) const {
+    const int64_t k = idx / pairs, p = idx % pairs, j = 2 * p;
+    const SinCosD z = normal_double_pair(keys[k], uint64_t(p));
+    out[k * dim + j] = float(mean[j] + scale[j] * z.cos);
+    if (j + 1 < dim) out[k * dim + j + 1] = float(mean[j + 1] + scale[j + 1] * z.sin);
+  }
+};
+
+// Weighted moments of double-precision noise rows (Sep-CMA-ES's update), per column j, rows in order:
+//   m1[j] = sum_{k < count1} w1[k] z_k[j],   m2[j] = sum_{k < count2} ((w2[k] c[j]) z_k[j]) z_k[j]
+// z_k the double normals of keys[k]. Launched over ceil(D / 2) column pairs.
+struct DiagonalMoments {
+  const Key* keys;    // (count2), the first count1 also feed m1
+  const double* w1;   // (count1)
+  const double* w2;   // (count2)
+  const double* c;    // (D) per-column factor of m2
+  int64_t count1, count2, dim;
+  double* m1;         // (D)
+  double* m2;         // (D)
+  LMK_HD void operator()(int64_t p) const {
+    const int64_t j = 2 * p;
+    const bool two = j + 1 < dim;
+    double a1[2] = {0.0, 0.0}, a2[2] = {0.0, 0.0};
+    const double c0 = c[j], c1 = two ? c[j + 1] : 0.0;
+    for (int64_t k = 0; k < count2; ++k) {
+      const SinCosD z = normal_double_pair(keys[k], uint64_t(p));
+      if (k < count1) {
+        a1[0] += w1[k] * z.cos;
+        a1[1] += w1[k] * z.sin;
+      }
+      a2[0] += w2[k] * c0 * z.cos * z.cos;
+      a2[1] += w2[k] * c1 * z.sin * z.sin;
+    }
+    m1[j] = a1[0];
+    m2[j] = a2[0];
+    if (two) {
+      m1[j + 1] = a1[1];
+      m2[j + 1] = a2[1];
+    }
+  }
+};
+
+// Sum of squares of each double-precision noise row, columns in order (Sep-CMA-ES's active update scales
+// negative weights by D / |z|^2). Launched over rows.
+struct NormalDoubleSquares {
+  const Key* keys;  // (rows)
+  int64_t dim;
+  double* out;      // (rows)
+  LMK_HD void operator()(int64_t k) const {
+    double sq = 0.0;
+    for (int64_t j = 0; j < dim; ++j) {
+      const double z = normal_double_at(keys[k], j);
+      sq += z * z;
+    }
+    out[k] = sq;
+  }
+};
+
 // Offspring of the GAs: row k = a parent row (with crossover: per element one of two parent rows) plus
 // scale[k] * eps_k, eps_k the standard normals of keys[k] (normal_at); scale 0 copies the parent exactly.
 // The crossover draw of element j is word mask_word[k] + j of mask_keys[k]'s Philox stream, the word a
@@ -538,6 +606,9 @@ void sample_gaussian(const SampleGaussian& kernel, int64_t count);
 void weighted_deviation(const WeightedDeviation& kernel);
 void noise_moments(const NoiseMoments& kernel);
 void offspring_rows(const OffspringRows& kernel, int64_t count);
+void sample_diagonal_double(const SampleDiagonalDouble& kernel, int64_t count);
+void diagonal_moments(const DiagonalMoments& kernel);
+void normal_double_squares(const NormalDoubleSquares& kernel, int64_t rows);
 void row_squared_norms(const RowSquaredNorms& kernel, int64_t rows);
 }  // namespace cuda
 #endif
