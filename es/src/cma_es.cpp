@@ -7,7 +7,9 @@
 #include <cmath>
 #include <limits>
 
+#include "lamarck/core/device_array.h"
 #include "lamarck/core/error.h"
+#include "lamarck/core/nn/gemm.h"
 #include "lamarck/es/kernels.h"
 #include "state_io.h"
 
@@ -132,8 +134,14 @@ class CmaEs final : public Strategy {
     return std::vector<float>(c.weights.begin(), c.weights.end());
   }
 
+  bool device_kernels() const override { return true; }
+
   void sample(float* population) const override {
     const int64_t n = dim();
+    if (compute_exec().device != Device::cpu) {
+      sample_on_device(population);
+      return;
+    }
     const MatrixXd& Y = draws(book_.generation);
     for (int64_t k = 0; k < state_.lambda; ++k)
       for (int64_t j = 0; j < n; ++j)
@@ -201,6 +209,34 @@ class CmaEs final : public Strategy {
   }
 
  private:
+  // The CUDA path of sample: Z^T (lambda, n) = the scaled double normals (the keys and D of draws()),
+  // Y^T = Z^T B^T by one cuBLAS GEMM (B's column-major storage is B^T row-major), candidates mean + sigma y
+  // on the device. Y^T row-major is Y column-major: it is copied into the host cache that update reads.
+  // The O(n^2 lambda) update and the eigendecomposition stay on the host.
+  void sample_on_device(float* population) const {
+#if defined(LAMARCK_WITH_CUDA)
+    const int64_t n = dim(), lambda = state_.lambda, pairs = (n + 1) / 2;
+    const Device d = compute_exec().device;
+    const Key gen = generation_key(book_.generation);
+    std::vector<Key> keys(static_cast<size_t>(lambda));
+    for (int64_t k = 0; k < lambda; ++k) keys[size_t(k)] = row_key(gen, k);
+    DeviceArray<Key> keys_dev(keys, d);
+    DeviceArray<double> scale_dev(state_.D, d), b_dev(state_.B, d), mean_dev(state_.mean, d);
+    DeviceArray<double> zt(lambda * n, d), yt(lambda * n, d);
+    cuda::diagonal_normals_double(DiagonalNormalsDouble{keys_dev.data(), scale_dev.data(), zt.data(), n, pairs},
+                                  lambda * pairs);
+    nn::gemm_batched<double>(Exec{d, 0}, nn::gemm_args(nn::Trans::no, nn::Trans::no, 1, lambda, n, n, 0, 0, 0), 1.0,
+                             zt.data(), b_dev.data(), 0.0, yt.data());
+    cuda::affine_rows(AffineRows{yt.data(), mean_dev.data(), state_.sigma, population, n}, lambda * n);
+    cache_.resize(n, lambda);
+    yt.copy_to_host(cache_.data(), lambda * n);
+    cache_gen_ = book_.generation;
+#else
+    (void)population;
+    require_device(compute_exec());
+#endif
+  }
+
   // Y (n, lambda): column k = B (D .* z_k), z_k ~ N(0, I) from the key of candidate k of generation g.
   // Cached for the generation (ask and tell both need it); the cache is rebuilt from the keys when stale.
   const MatrixXd& draws(int64_t g) const {

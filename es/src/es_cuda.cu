@@ -29,6 +29,16 @@ void sample_diagonal_double(const SampleDiagonalDouble& kernel, int64_t count) {
   synchronize(Exec{Device::cuda, 0});
 }
 
+void diagonal_normals_double(const DiagonalNormalsDouble& kernel, int64_t count) {
+  parallel_for(Exec{Device::cuda, 0}, count, kernel);
+  synchronize(Exec{Device::cuda, 0});
+}
+
+void affine_rows(const AffineRows& kernel, int64_t count) {
+  parallel_for(Exec{Device::cuda, 0}, count, kernel);
+  synchronize(Exec{Device::cuda, 0});
+}
+
 void diagonal_moments(const DiagonalMoments& kernel) {
   parallel_for(Exec{Device::cuda, 0}, (kernel.dim + 1) / 2, kernel);
   synchronize(Exec{Device::cuda, 0});

@@ -487,6 +487,32 @@ struct SampleDiagonalDouble {
   }
 };
 
+// Scaled double normals, one candidate per row (CMA-ES on CUDA): out[k, j] = scale[j] z_k[j], z_k the
+// double normals of keys[k]. Launched over P * ceil(D / 2) (row, pair) indices.
+struct DiagonalNormalsDouble {
+  const Key* keys;      // (P)
+  const double* scale;  // (D)
+  double* out;          // (P, D)
+  int64_t dim;
+  int64_t pairs;
+  LMK_HD void operator()(int64_t idx) const {
+    const int64_t k = idx / pairs, p = idx % pairs, j = 2 * p;
+    const SinCosD z = normal_double_pair(keys[k], uint64_t(p));
+    out[k * dim + j] = scale[j] * z.cos;
+    if (j + 1 < dim) out[k * dim + j + 1] = scale[j + 1] * z.sin;
+  }
+};
+
+// Candidates from double-precision steps: out[i] = float(mean[i % dim] + sigma * y[i]) over P * D.
+struct AffineRows {
+  const double* y;     // (P, D)
+  const double* mean;  // (D)
+  double sigma;
+  float* out;          // (P, D)
+  int64_t dim;
+  LMK_HD void operator()(int64_t i) const { out[i] = float(mean[i % dim] + sigma * y[i]); }
+};
+
 // Weighted moments of double-precision noise rows (Sep-CMA-ES's update), per column j, rows in order:
 //   m1[j] = sum_{k < count1} w1[k] z_k[j],   m2[j] = sum_{k < count2} ((w2[k] c[j]) z_k[j]) z_k[j]
 // z_k the double normals of keys[k]. Launched over ceil(D / 2) column pairs.
@@ -607,6 +633,8 @@ void weighted_deviation(const WeightedDeviation& kernel);
 void noise_moments(const NoiseMoments& kernel);
 void offspring_rows(const OffspringRows& kernel, int64_t count);
 void sample_diagonal_double(const SampleDiagonalDouble& kernel, int64_t count);
+void diagonal_normals_double(const DiagonalNormalsDouble& kernel, int64_t count);
+void affine_rows(const AffineRows& kernel, int64_t count);
 void diagonal_moments(const DiagonalMoments& kernel);
 void normal_double_squares(const NormalDoubleSquares& kernel, int64_t rows);
 void row_squared_norms(const RowSquaredNorms& kernel, int64_t rows);
