@@ -139,10 +139,10 @@ class Strategy {
   virtual std::vector<float> rank_weights(int64_t pop) const;
   virtual void save_state(std::string& out) const = 0;
   virtual void load_state(const std::string& in) = 0;
-  // True for strategies whose sample and update run on settings.exec.device themselves (OpenES, PGPE, ARS,
-  // SNES). The others compute on the host: on a CUDA exec the base class stages their population through
-  // host memory (ask samples on the host and copies the candidates to the device; tell copies them back
-  // before the update), so every strategy accepts a device population.
+  // True for strategies whose sample and update run on settings.exec.device themselves (every registered
+  // one). A strategy that leaves it false computes on the host: on a CUDA exec the base class stages its
+  // population through host memory (ask samples on the host and copies the candidates to the device; tell
+  // copies them back before the update), so it still accepts a device population.
   virtual bool device_kernels() const { return false; }
   // Where this strategy's own kernels run: settings.exec, or the CPU for host-staged strategies.
   Exec compute_exec() const {
@@ -177,7 +177,7 @@ class Strategy {
     float crossover = 0.0f;
   };
   void sample_offspring(const std::vector<float>& parents, const OffspringPlan& plan, float* population) const;
-  // Copies row `row` of a population returned by ask (on settings.exec.device) to host memory.
+  // Copies row `row` of the population an update was given (device or host memory) to host memory.
   void copy_row_to_host(const float* population, int64_t row, float* out) const;
   // The noise moments of rows `rows` of this generation (NoiseMoments in kernels.h) on settings.exec.device:
   //   m1[j] = sum_k w1[k] eps_rows[k][j],  m2[j] = sum_k w2[k] (eps_rows[k][j]^2 - 1)  (m2 where w2 is given).
