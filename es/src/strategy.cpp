@@ -90,7 +90,6 @@ void Strategy::sample_gaussian(const std::vector<float>& mean, const std::vector
   cuda::sample_gaussian(SampleGaussian{gen, mean_dev.data(), sigma ? sigma_dev.data() : nullptr, sigma_scalar,
                                        population, D, blocks, antithetic},
                         rows * blocks);
-  synchronize(exec);
 #else
   require_device(exec);
 #endif
