@@ -9,6 +9,7 @@
 #include "lamarck/envs/registry.h"
 #include "lamarck/rl/gae.h"
 #include "lamarck/rl/minibatch.h"
+#include "ops.h"
 
 namespace lamarck::rl {
 
@@ -29,22 +30,29 @@ void TrainConfig::validate() const {
 }
 
 struct Trainer::Buffers {
-  // rollout, (P, T, E[, ...])
-  std::vector<float> obs, act_f, logp, values, rewards, adv, returns;
-  std::vector<int32_t> act_i;
-  std::vector<uint8_t> dones;
-  std::vector<float> last_values;  // (P, E)
+  // rollout, (P, T, E[, ...]), on the trainer's device
+  DeviceArray<float> obs, act_f, logp, values, rewards, adv, returns;
+  DeviceArray<int32_t> act_i;
+  DeviceArray<uint8_t> dones;
+  DeviceArray<float> last_values;  // (P, E)
   // per-step scratch, (P, E[, ...])
-  std::vector<int32_t> step_act_i;
-  std::vector<float> step_act_f, step_act_clipped, step_logp;
+  DeviceArray<int32_t> step_act_i;
+  DeviceArray<float> step_act_f, step_act_clipped, step_logp;
+  DeviceArray<float> action_low, action_high;  // (A) the action box, +-inf where unbounded
   nn::MlpCache<float> roll_actor, roll_critic;
-  std::vector<double> ep_return;  // (P * E) running returns
-  std::vector<double> upd_return_sum;
-  std::vector<int32_t> upd_episodes;
+  DeviceArray<double> ep_return;       // (P * E) running returns
+  DeviceArray<double> upd_return_sum;  // (P) returns of the episodes ended in this update
+  DeviceArray<int32_t> upd_episodes;   // (P)
+  std::vector<double> upd_return_sum_host;
+  std::vector<int32_t> upd_episodes_host;
+  // per-agent counters mirrored on the device (the rules and the shuffle read them there)
+  DeviceArray<int64_t> update, horizon;
+  DeviceArray<uint64_t> streams;
+  DeviceArray<float> rule_params;
   // minibatch, (P, M[, ...])
-  std::vector<int64_t> perm;  // (P, T * E)
-  std::vector<float> mb_obs, mb_act_f, mb_logp_old, mb_val_old, mb_adv, mb_ret;
-  std::vector<int32_t> mb_act_i;
+  DeviceArray<int64_t> perm;  // (P, T * E)
+  DeviceArray<float> mb_obs, mb_act_f, mb_logp_old, mb_val_old, mb_adv, mb_ret;
+  DeviceArray<int32_t> mb_act_i;
   MinibatchWorkspace mb_ws;
 };
 
@@ -59,8 +67,8 @@ Trainer::Trainer(const TrainConfig& config, int64_t P, const Exec& exec, std::ve
     config_.rule = "pg";
   }
   config_.validate();
-  if (exec.device != Device::cpu)
-    throw InvalidArgument("the trainer runs on device 'cpu' in this build (valid choices: cpu)");
+  require_device(exec);
+  const Device dev = exec.device;
   // small env batches step on one thread: a fork/join per step would cost more than the physics
   Exec env_exec = exec_;
   if (P * E_ < 4096) env_exec.threads = 1;
@@ -88,12 +96,12 @@ Trainer::Trainer(const TrainConfig& config, int64_t P, const Exec& exec, std::ve
   std::vector<uint64_t> ids(static_cast<size_t>(P * E_));
   for (int64_t p = 0; p < P; ++p)
     for (int64_t e = 0; e < E_; ++e) ids[size_t(p * E_ + e)] = streams_[size_t(p)] * uint64_t(E_) + uint64_t(e);
-  row_ids_ = DeviceArray<uint64_t>(ids, exec.device);
+  row_ids_ = DeviceArray<uint64_t>(ids, dev);
   for (int64_t p = 0; p < P; ++p)
     init_agent(layout_, derive_key(config_.seed, kStreamInit, streams_[size_t(p)], 0), host.data() + p * n);
-  params_ = DeviceArray<float>(host, exec.device);
-  grads_ = DeviceArray<float>(P * n, exec.device);
-  adam_.reset(P, n, exec.device);
+  params_ = DeviceArray<float>(host, dev);
+  grads_ = DeviceArray<float>(P * n, dev);
+  adam_.reset(P, n, dev);
 
   horizon_ = horizons.empty() ? std::vector<int64_t>(size_t(P), config_.num_updates()) : std::move(horizons);
   if (int64_t(horizon_.size()) != P)
@@ -109,37 +117,40 @@ Trainer::Trainer(const TrainConfig& config, int64_t P, const Exec& exec, std::ve
   // buffers
   Buffers& b = *buf_;
   const int64_t N = P * E_, S = P * T_ * E_, A = layout_.action_dim;
-  b.obs.resize(size_t(S * obs_dim_));
-  b.logp.resize(size_t(S));
-  b.values.resize(size_t(S));
-  b.rewards.resize(size_t(S));
-  b.adv.resize(size_t(S));
-  b.returns.resize(size_t(S));
-  b.dones.resize(size_t(S));
-  b.last_values.resize(size_t(N));
-  b.step_logp.resize(size_t(N));
+  b.obs = DeviceArray<float>(S * obs_dim_, dev);
+  for (DeviceArray<float>* a : {&b.logp, &b.values, &b.rewards, &b.adv, &b.returns}) *a = DeviceArray<float>(S, dev);
+  b.dones = DeviceArray<uint8_t>(S, dev);
+  b.last_values = DeviceArray<float>(N, dev);
+  b.step_logp = DeviceArray<float>(N, dev);
   if (continuous) {
-    b.act_f.resize(size_t(S * A));
-    b.step_act_f.resize(size_t(N * A));
-    b.step_act_clipped.resize(size_t(N * A));
+    b.act_f = DeviceArray<float>(S * A, dev);
+    b.step_act_f = DeviceArray<float>(N * A, dev);
+    b.step_act_clipped = DeviceArray<float>(N * A, dev);
+    std::vector<float> low(size_t(A), -std::numeric_limits<float>::infinity());
+    std::vector<float> high(size_t(A), std::numeric_limits<float>::infinity());
+    if (!spec.action.low.empty()) low = spec.action.low;
+    if (!spec.action.high.empty()) high = spec.action.high;
+    b.action_low = DeviceArray<float>(low, dev);
+    b.action_high = DeviceArray<float>(high, dev);
   } else {
-    b.act_i.resize(size_t(S));
-    b.step_act_i.resize(size_t(N));
+    b.act_i = DeviceArray<int32_t>(S, dev);
+    b.step_act_i = DeviceArray<int32_t>(N, dev);
   }
-  b.ep_return.assign(size_t(N), 0.0);
-  b.upd_return_sum.assign(size_t(P), 0.0);
-  b.upd_episodes.assign(size_t(P), 0);
-  b.perm.resize(size_t(P * T_ * E_));
+  b.ep_return = DeviceArray<double>(N, dev);
+  b.upd_return_sum = DeviceArray<double>(P, dev);
+  b.upd_episodes = DeviceArray<int32_t>(P, dev);
+  b.update = DeviceArray<int64_t>(update_, dev);
+  b.horizon = DeviceArray<int64_t>(horizon_, dev);
+  b.streams = DeviceArray<uint64_t>(streams_, dev);
+  b.rule_params = DeviceArray<float>(rule_params_, dev);
+  b.perm = DeviceArray<int64_t>(S, dev);
   const int64_t M = T_ * E_ / config_.num_minibatches, rows = P * M;
-  b.mb_obs.resize(size_t(rows * obs_dim_));
-  b.mb_logp_old.resize(size_t(rows));
-  b.mb_val_old.resize(size_t(rows));
-  b.mb_adv.resize(size_t(rows));
-  b.mb_ret.resize(size_t(rows));
+  b.mb_obs = DeviceArray<float>(rows * obs_dim_, dev);
+  for (DeviceArray<float>* a : {&b.mb_logp_old, &b.mb_val_old, &b.mb_adv, &b.mb_ret}) *a = DeviceArray<float>(rows, dev);
   if (continuous)
-    b.mb_act_f.resize(size_t(rows * A));
+    b.mb_act_f = DeviceArray<float>(rows * A, dev);
   else
-    b.mb_act_i.resize(size_t(rows));
+    b.mb_act_i = DeviceArray<int32_t>(rows, dev);
 
   env_->reset(config_.seed, row_ids_.data());
 }
@@ -151,102 +162,65 @@ void Trainer::set_rule_params(const std::vector<float>& params) {
     throw InvalidArgument("rule parameters: expected P * " + std::to_string(rule_->num_params()) + " = " +
                           std::to_string(P_ * rule_->num_params()) + " values, got " + std::to_string(params.size()));
   rule_params_ = params;
+  buf_->rule_params = DeviceArray<float>(rule_params_, exec_.device);
 }
 
 int64_t Trainer::max_updates() const { return *std::max_element(horizon_.begin(), horizon_.end()); }
 
 void Trainer::collect_rollout() {
   Buffers& b = *buf_;
-  const int64_t N = P_ * E_, A = layout_.action_dim, n = layout_.num_params;
-  const float* params = params_.data();
-  std::fill(b.upd_return_sum.begin(), b.upd_return_sum.end(), 0.0);
-  std::fill(b.upd_episodes.begin(), b.upd_episodes.end(), 0);
+  const detail::Ops& ops = detail::ops(exec_.device);
+  const int64_t N = P_ * E_, A = layout_.action_dim;
+  memory::fill_zero(b.upd_return_sum.data(), sizeof(double) * size_t(P_), exec_.device);
+  memory::fill_zero(b.upd_episodes.data(), sizeof(int32_t) * size_t(P_), exec_.device);
+  detail::ActArgs act;
+  act.layout = &layout_;
+  act.P = P_;
+  act.E = E_;
+  act.params = params_.data();
+  act.actor = &b.roll_actor;
+  act.critic = &b.roll_critic;
+  act.seed = config_.seed;
+  act.stream = kStreamAction;
+  act.row_ids = row_ids_.data();
+  act.action_i = layout_.continuous ? nullptr : b.step_act_i.data();
+  act.action_f = layout_.continuous ? b.step_act_f.data() : nullptr;
+  act.log_prob = b.step_logp.data();
+  act.store = detail::StoreStep{E_, T_, 0, obs_dim_, A, nullptr, nullptr, nullptr, nullptr, nullptr,
+                                b.obs.data(), b.logp.data(), b.values.data(), b.act_i.data(), b.act_f.data()};
+  detail::RecordStep record{E_, T_, 0, nullptr, nullptr, nullptr, b.rewards.data(), b.dones.data(),
+                            b.ep_return.data(), b.upd_return_sum.data(), b.upd_episodes.data()};
   for (int64_t t = 0; t < T_; ++t) {
-    const float* obs = env_->observations();  // (P, E, obs)
-    nn::mlp_forward<float>(exec_, layout_.actor, P_, E_, params, n, obs, b.roll_actor);
-    nn::mlp_forward<float>(exec_, layout_.critic, P_, E_, params, n, obs, b.roll_critic);
-    const float* head = b.roll_actor.output();
-    const uint64_t step = uint64_t(global_update_ * T_ + t);
-    if (layout_.continuous) {
-      nn::gaussian_sample(exec_, N, A, E_, head, params + layout_.log_std_offset, n, b.step_act_f.data(),
-                          config_.seed, kStreamAction, step, row_ids_.data());
-      nn::gaussian_log_prob<float>(exec_, N, A, E_, head, params + layout_.log_std_offset, n, b.step_act_f.data(),
-                                   b.step_logp.data(), nullptr);
-    } else {
-      nn::categorical_sample(exec_, N, A, head, b.step_act_i.data(), config_.seed, kStreamAction, step,
-                             row_ids_.data());
-      nn::categorical_log_prob<float>(exec_, N, A, head, b.step_act_i.data(), b.step_logp.data(), nullptr);
-    }
-    // store step t of every agent: rows (p, t, 0..E)
-    const float* values = b.roll_critic.output();
-    for (int64_t p = 0; p < P_; ++p) {
-      const int64_t dst = (p * T_ + t) * E_, src = p * E_;
-      std::copy(obs + src * obs_dim_, obs + (src + E_) * obs_dim_, b.obs.begin() + dst * obs_dim_);
-      std::copy(b.step_logp.begin() + src, b.step_logp.begin() + src + E_, b.logp.begin() + dst);
-      std::copy(values + src, values + src + E_, b.values.begin() + dst);
-      if (layout_.continuous)
-        std::copy(b.step_act_f.begin() + src * A, b.step_act_f.begin() + (src + E_) * A, b.act_f.begin() + dst * A);
-      else
-        std::copy(b.step_act_i.begin() + src, b.step_act_i.begin() + src + E_, b.act_i.begin() + dst);
-    }
+    // act on the current observations and store step t of every agent: rows (p, t, 0..E)
+    act.obs = env_->observations();  // (P, E, obs)
+    act.step = uint64_t(global_update_ * T_ + t);
+    act.store.t = t;
+    ops.act(exec_, act);
     // step the envs (continuous actions clipped to the box, the stored action is the sampled one)
     if (layout_.continuous) {
-      const envs::Space& space = env_->spec().action;
-      for (int64_t i = 0; i < N * A; ++i) {
-        const int64_t j = i % A;
-        float a = b.step_act_f[size_t(i)];
-        if (!space.low.empty()) a = std::max(a, space.low[size_t(j)]);
-        if (!space.high.empty()) a = std::min(a, space.high[size_t(j)]);
-        b.step_act_clipped[size_t(i)] = a;
-      }
+      ops.clip_actions(exec_, detail::ClipActions{b.step_act_f.data(), b.action_low.data(), b.action_high.data(), A,
+                                                  b.step_act_clipped.data()},
+                       N * A, 2);
       env_->step(b.step_act_clipped.data());
     } else {
       env_->step(b.step_act_i.data());
     }
-    const float* rewards = env_->rewards();
-    const uint8_t* term = env_->terminated();
-    const uint8_t* trunc = env_->truncated();
-    for (int64_t i = 0; i < N; ++i) {
-      const int64_t p = i / E_, e = i % E_, dst = (p * T_ + t) * E_ + e;
-      const uint8_t done = (term[i] | trunc[i]) ? 1 : 0;
-      b.rewards[size_t(dst)] = rewards[i];
-      b.dones[size_t(dst)] = done;
-      b.ep_return[size_t(i)] += rewards[i];
-      if (done) {
-        b.upd_return_sum[size_t(p)] += b.ep_return[size_t(i)];
-        b.upd_episodes[size_t(p)] += 1;
-        b.ep_return[size_t(i)] = 0.0;
-      }
-    }
+    record.t = t;
+    record.rewards = env_->rewards();
+    record.terminated = env_->terminated();
+    record.truncated = env_->truncated();
+    ops.record_step(exec_, record, P_, 4 * E_);
   }
   // bootstrap values of the observations after the last step
-  nn::mlp_forward<float>(exec_, layout_.critic, P_, E_, params, n, env_->observations(), b.roll_critic);
-  std::copy(b.roll_critic.output(), b.roll_critic.output() + N, b.last_values.begin());
-}
-
-void Trainer::gather_minibatch(const std::vector<int64_t>& perm, int64_t mb) {
-  Buffers& b = *buf_;
-  const int64_t S = T_ * E_, M = S / config_.num_minibatches, A = layout_.action_dim;
-  for (int64_t p = 0; p < P_; ++p)
-    for (int64_t i = 0; i < M; ++i) {
-      const int64_t src = p * S + perm[size_t(p * S + mb * M + i)], dst = p * M + i;
-      std::copy(b.obs.begin() + src * obs_dim_, b.obs.begin() + (src + 1) * obs_dim_, b.mb_obs.begin() + dst * obs_dim_);
-      b.mb_logp_old[size_t(dst)] = b.logp[size_t(src)];
-      b.mb_val_old[size_t(dst)] = b.values[size_t(src)];
-      b.mb_adv[size_t(dst)] = b.adv[size_t(src)];
-      b.mb_ret[size_t(dst)] = b.returns[size_t(src)];
-      if (layout_.continuous)
-        std::copy(b.act_f.begin() + src * A, b.act_f.begin() + (src + 1) * A, b.mb_act_f.begin() + dst * A);
-      else
-        b.mb_act_i[size_t(dst)] = b.act_i[size_t(src)];
-    }
+  ops.bootstrap(exec_, detail::BootstrapArgs{&layout_, P_, E_, params_.data(), env_->observations(), &b.roll_critic,
+                                             b.last_values.data()});
+  b.upd_return_sum_host = b.upd_return_sum.to_host();
+  b.upd_episodes_host = b.upd_episodes.to_host();
 }
 
 void Trainer::minibatch_step(int64_t M, std::vector<LossTerms>& sum_terms) {
   Buffers& b = *buf_;
   const int64_t n = layout_.num_params;
-  float* params = params_.data();
-  float* grads = grads_.data();
   Minibatch mb;
   mb.P = P_;
   mb.M = M;
@@ -257,11 +231,13 @@ void Trainer::minibatch_step(int64_t M, std::vector<LossTerms>& sum_terms) {
   mb.old_value = b.mb_val_old.data();
   mb.advantage = b.mb_adv.data();
   mb.returns = b.mb_ret.data();
-  mb.update = update_.data();
-  mb.total_updates = horizon_.data();
-  mb.rule_params = rule_params_.empty() ? nullptr : rule_params_.data();
+  mb.update = b.update.data();
+  mb.total_updates = b.horizon.data();
+  mb.rule_params = rule_params_.empty() ? nullptr : b.rule_params.data();
   std::vector<LossTerms> terms(static_cast<size_t>(P_));
-  minibatch_gradients(exec_, layout_, *rule_, loss_settings_, params, mb, b.mb_ws, grads, terms.data());
+  detail::ops(exec_.device)
+      .minibatch_gradients(exec_, layout_, *rule_, loss_settings_, params_.data(), mb, b.mb_ws, grads_.data(),
+                           terms.data());
   for (int64_t p = 0; p < P_; ++p) {
     LossTerms& s = sum_terms[size_t(p)];
     const LossTerms& t = terms[size_t(p)];
@@ -279,11 +255,12 @@ void Trainer::minibatch_step(int64_t M, std::vector<LossTerms>& sum_terms) {
     active[size_t(p)] = update_[size_t(p)] < horizon_[size_t(p)] ? 1 : 0;
     lr[size_t(p)] = config_.anneal_lr ? nn::linear_anneal(config_.lr, update_[size_t(p)], horizon_[size_t(p)]) : config_.lr;
   }
-  nn::adam_step(exec_, adam_config_, P_, n, params, grads, adam_, lr.data(), active.data(), nullptr);
+  nn::adam_step(exec_, adam_config_, P_, n, params_.data(), grads_.data(), adam_, lr.data(), active.data(), nullptr);
 }
 
 void Trainer::learn() {
   Buffers& b = *buf_;
+  const detail::Ops& ops = detail::ops(exec_.device);
   GaeArgs g;
   g.P = P_;
   g.T = T_;
@@ -296,21 +273,40 @@ void Trainer::learn() {
   g.last_values = b.last_values.data();
   g.advantages = b.adv.data();
   g.returns = b.returns.data();
-  gae(exec_, g);
+  ops.gae(exec_, g);
 
+  b.update.copy_from_host(update_.data(), P_);
   const int64_t S = T_ * E_, M = S / config_.num_minibatches;
+  detail::GatherMinibatch gather{S,
+                                 M,
+                                 0,
+                                 obs_dim_,
+                                 layout_.action_dim,
+                                 b.perm.data(),
+                                 b.obs.data(),
+                                 b.logp.data(),
+                                 b.values.data(),
+                                 b.adv.data(),
+                                 b.returns.data(),
+                                 layout_.continuous ? nullptr : b.act_i.data(),
+                                 layout_.continuous ? b.act_f.data() : nullptr,
+                                 b.mb_obs.data(),
+                                 b.mb_logp_old.data(),
+                                 b.mb_val_old.data(),
+                                 b.mb_adv.data(),
+                                 b.mb_ret.data(),
+                                 b.mb_act_i.data(),
+                                 b.mb_act_f.data()};
   std::vector<LossTerms> sum_terms(static_cast<size_t>(P_));
   for (int64_t epoch = 0; epoch < config_.update_epochs; ++epoch) {
     // a fresh permutation of each agent's samples (Fisher-Yates from the agent's key)
-    for (int64_t p = 0; p < P_; ++p) {
-      int64_t* perm = b.perm.data() + p * S;
-      for (int64_t i = 0; i < S; ++i) perm[i] = i;
-      Philox rng(derive_key(config_.seed, kStreamShuffle, streams_[size_t(p)],
-                            uint64_t(update_[size_t(p)] * config_.update_epochs + epoch)));
-      for (int64_t i = S - 1; i > 0; --i) std::swap(perm[i], perm[rng.below(uint32_t(i + 1))]);
-    }
+    ops.shuffle(exec_,
+                detail::ShuffleSamples{S, config_.seed, kStreamShuffle, uint64_t(config_.update_epochs), uint64_t(epoch),
+                                       b.streams.data(), b.update.data(), b.perm.data()},
+                P_, 4 * S);
     for (int64_t mb = 0; mb < config_.num_minibatches; ++mb) {
-      gather_minibatch(b.perm, mb);
+      gather.mb = mb;
+      ops.gather(exec_, gather, P_ * M, obs_dim_ + 8);
       minibatch_step(M, sum_terms);
     }
   }
@@ -328,8 +324,8 @@ void Trainer::learn() {
   for (int64_t p = 0; p < P_; ++p) {
     if (update_[size_t(p)] >= horizon_[size_t(p)]) continue;
     UpdateStats& s = stats_[size_t(p)];
-    s.episodes = b.upd_episodes[size_t(p)];
-    s.episode_return = s.episodes > 0 ? float(b.upd_return_sum[size_t(p)] / s.episodes)
+    s.episodes = b.upd_episodes_host[size_t(p)];
+    s.episode_return = s.episodes > 0 ? float(b.upd_return_sum_host[size_t(p)] / s.episodes)
                                       : std::numeric_limits<float>::quiet_NaN();
     s.loss = sum_terms[size_t(p)];
     std::vector<float>& curve = curves_[size_t(p)];
@@ -338,8 +334,8 @@ void Trainer::learn() {
     const int64_t H = horizon_[size_t(p)];
     const int64_t window = std::max<int64_t>(1, int64_t(std::ceil(config_.final_window * double(H))));
     if (update_[size_t(p)] >= H - window) {
-      window_sum_[size_t(p)] += b.upd_return_sum[size_t(p)];
-      window_count_[size_t(p)] += b.upd_episodes[size_t(p)];
+      window_sum_[size_t(p)] += b.upd_return_sum_host[size_t(p)];
+      window_count_[size_t(p)] += b.upd_episodes_host[size_t(p)];
     }
     ++update_[size_t(p)];
   }

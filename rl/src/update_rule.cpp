@@ -4,42 +4,11 @@
 #include <mutex>
 
 #include "lamarck/core/error.h"
-#include "lamarck/core/nn/dense.h"
+#include "ops.h"
 
 namespace lamarck::rl {
 
 namespace {
-struct PpoClipSample {
-  RuleBatch in;
-  RuleOutput out;
-  LMK_HD void operator()(int64_t i) const {
-    const float eps = in.params[(i / in.B)];
-    const float r = in.ratio[i], a = in.advantage[i];
-    const float clipped = r < 1.0f - eps ? 1.0f - eps : (r > 1.0f + eps ? 1.0f + eps : r);
-    const float unclipped_loss = -a * r, clipped_loss = -a * clipped;
-    // max of the two; the gradient flows through r only in the unclipped branch or inside the interval
-    if (unclipped_loss >= clipped_loss) {
-      out.loss[i] = unclipped_loss;
-      out.d_ratio[i] = -a;
-    } else {
-      out.loss[i] = clipped_loss;
-      out.d_ratio[i] = 0.0f;  // clipped_loss > unclipped_loss only where r is outside the interval
-    }
-    out.d_log_prob[i] = 0.0f;
-    out.d_entropy[i] = 0.0f;
-  }
-};
-struct PgSample {
-  RuleBatch in;
-  RuleOutput out;
-  LMK_HD void operator()(int64_t i) const {
-    out.loss[i] = -in.advantage[i] * in.ratio[i];
-    out.d_ratio[i] = -in.advantage[i];
-    out.d_log_prob[i] = 0.0f;
-    out.d_entropy[i] = 0.0f;
-  }
-};
-
 std::mutex& registry_mutex() {
   static std::mutex m;
   return m;
@@ -55,11 +24,11 @@ std::map<std::string, RuleFactory>& registry() {
 
 void PpoClipRule::evaluate(const Exec& exec, const RuleBatch& in, const RuleOutput& out) const {
   LMK_ASSERT(in.params != nullptr, "ppo_clip needs its per-agent epsilon");
-  nn::elementwise(exec, in.P * in.B, PpoClipSample{in, out});
+  detail::ops(exec.device).ppo_clip(exec, detail::PpoClipSample{in, out}, in.P * in.B, 8);
 }
 
 void PolicyGradientRule::evaluate(const Exec& exec, const RuleBatch& in, const RuleOutput& out) const {
-  nn::elementwise(exec, in.P * in.B, PgSample{in, out});
+  detail::ops(exec.device).policy_gradient(exec, detail::PolicyGradientSample{in, out}, in.P * in.B, 4);
 }
 
 void register_update_rule(const std::string& name, RuleFactory factory) {

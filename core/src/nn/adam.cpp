@@ -1,9 +1,11 @@
 #include "lamarck/core/nn/adam.h"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
 #include "lamarck/core/nn/dense.h"
+#include "adam_kernels.h"
 
 namespace lamarck::nn {
 
@@ -11,84 +13,60 @@ void AdamState::reset(int64_t P, int64_t n, Device device) {
   m = DeviceArray<float>(P * n, device);
   v = DeviceArray<float>(P * n, device);
   step.assign(size_t(P), 0);
+  if (device == Device::cuda) {
+    norms_scratch = DeviceArray<double>(P, device);
+    coef_scratch = DeviceArray<detail::AdamCoef>(P, device);
+  }
 }
 
 namespace {
-struct SquaredNorm {  // per member, summed in index order
-  const float* g;
-  int64_t n;
-  double* out;
-  void operator()(int64_t p) const {
+// Squared L2 norm of each member's row, summed in index order in double.
+void squared_norms_cpu(const Exec& exec, int64_t P, int64_t n, const float* grads, double* out) {
+  cpu_for(cpu_threads(exec), P * n > 262144, P, [=](int64_t p) {
     double acc = 0.0;
-    const float* row = g + p * n;
+    const float* row = grads + p * n;
     for (int64_t i = 0; i < n; ++i) acc += double(row[i]) * double(row[i]);
     out[p] = acc;
-  }
-};
+  });
+}
 
-// Per-member coefficients computed once on the host.
-struct MemberCoef {
-  float scale;  // gradient clip factor
-  float lr_t;   // lr / (1 - b1^t)
-  float inv_bc2;  // 1 / (1 - b2^t)
-  uint8_t active;
-};
-
-struct AdamUpdate {  // member p's whole row; the inner loop vectorises
-  float* params;
-  float* grads;
-  float* m;
-  float* v;
-  const MemberCoef* coef;
-  int64_t n;
-  float b1, b2, eps;
-  void operator()(int64_t p) const {
-    const MemberCoef c = coef[p];
-    if (!c.active) return;
-    float* pp = params + p * n;
-    float* gp = grads + p * n;
-    float* mp = m + p * n;
-    float* vp = v + p * n;
-    for (int64_t i = 0; i < n; ++i) {
-      const float g = gp[i] * c.scale;
-      gp[i] = g;
-      const float mi = b1 * mp[i] + (1.0f - b1) * g;
-      const float vi = b2 * vp[i] + (1.0f - b2) * g * g;
-      mp[i] = mi;
-      vp[i] = vi;
-      pp[i] -= c.lr_t * mi / (std::sqrt(vi * c.inv_bc2) + eps);
-    }
-  }
-};
+// The norms; `scratch` (P, device) is used on CUDA when not null.
+void grad_norms_with(const Exec& exec, int64_t P, int64_t n, const float* grads, double* norms, double* scratch) {
+  if (exec.device == Device::cuda)
+    detail::grad_squared_norms_cuda(P, n, grads, norms, scratch);
+  else
+    squared_norms_cpu(exec, P, n, grads, norms);
+  for (int64_t p = 0; p < P; ++p) norms[p] = std::sqrt(norms[p]);
+}
 }  // namespace
 
 void grad_norms(const Exec& exec, int64_t P, int64_t n, const float* grads, double* norms) {
-  LMK_ASSERT(exec.device == Device::cpu, "grad_norms: host gradients expected");
-  const SquaredNorm f{grads, n, norms};
-  const int threads = cpu_threads(exec);
-  cpu_for(threads, P * n > 262144, P, f);
-  for (int64_t p = 0; p < P; ++p) norms[p] = std::sqrt(norms[p]);
+  grad_norms_with(exec, P, n, grads, norms, nullptr);
 }
 
 void adam_step(const Exec& exec, const AdamConfig& config, int64_t P, int64_t n, float* params, float* grads,
                AdamState& state, const double* lr, const uint8_t* active, double* grad_norm_out) {
+  LMK_ASSERT(state.m.device() == exec.device, "adam_step: the Adam state lives on another device");
   std::vector<double> norms(static_cast<size_t>(P));
-  grad_norms(exec, P, n, grads, norms.data());
-  std::vector<MemberCoef> coef(static_cast<size_t>(P));
+  const bool scratch = exec.device == Device::cuda && state.norms_scratch.size() == P;
+  grad_norms_with(exec, P, n, grads, norms.data(), scratch ? state.norms_scratch.data() : nullptr);
+  // per-member coefficients on the host (the step counts live here)
+  std::vector<detail::AdamCoef> coef(static_cast<size_t>(P));
   for (int64_t p = 0; p < P; ++p) {
     const bool on = active == nullptr || active[p] != 0;
     if (grad_norm_out) grad_norm_out[p] = norms[size_t(p)];
     if (on) ++state.step[size_t(p)];
     const double t = double(state.step[size_t(p)]);
     const double clip = config.max_grad_norm > 0 ? std::min(1.0, config.max_grad_norm / (norms[size_t(p)] + 1e-6)) : 1.0;
-    coef[size_t(p)] = MemberCoef{float(clip), float(lr[p] / (1.0 - std::pow(config.beta1, t))),
-                                 float(1.0 / (1.0 - std::pow(config.beta2, t))), uint8_t(on ? 1 : 0)};
+    coef[size_t(p)] = detail::AdamCoef{float(clip), float(lr[p] / (1.0 - std::pow(config.beta1, t))),
+                                       float(1.0 / (1.0 - std::pow(config.beta2, t))), uint8_t(on ? 1 : 0)};
   }
-  LMK_ASSERT(exec.device == Device::cpu, "adam_step: host parameters expected");
-  elementwise(exec, P,
-              AdamUpdate{params, grads, state.m.data(), state.v.data(), coef.data(), n, float(config.beta1),
-                         float(config.beta2), float(config.eps)},
-              n);
+  detail::AdamArrays arrays{params, grads, state.m.data(), state.v.data(), coef.data(), n, float(config.beta1),
+                            float(config.beta2), float(config.eps)};
+  if (exec.device == Device::cuda)
+    detail::adam_update_cuda(arrays, P, coef.data(), scratch ? state.coef_scratch.data() : nullptr);
+  else
+    elementwise(exec, P, detail::AdamRows{arrays}, n);
 }
 
 void adam_step_reference(const AdamConfig& config, int64_t P, int64_t n, float* params, float* grads,
@@ -114,5 +92,18 @@ void adam_step_reference(const AdamConfig& config, int64_t P, int64_t n, float* 
     }
   }
 }
+
+#if !defined(LAMARCK_WITH_CUDA)
+namespace detail {
+void grad_squared_norms_cuda(int64_t, int64_t, const float*, double*, double*) {
+  require_device(Exec{Device::cuda, 0});
+  throw Error("adam_step: CUDA requested in a build without CUDA");
+}
+void adam_update_cuda(const AdamArrays&, int64_t, const AdamCoef*, AdamCoef*) {
+  require_device(Exec{Device::cuda, 0});
+  throw Error("adam_step: CUDA requested in a build without CUDA");
+}
+}  // namespace detail
+#endif
 
 }  // namespace lamarck::nn

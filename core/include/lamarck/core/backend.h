@@ -70,6 +70,8 @@ struct AsValue {
 };
 }  // namespace detail
 
+LMK_DISPATCH_BEGIN
+
 // f(i) for i in [0, n) on the CPU: on `threads` OpenMP threads when `parallel` holds, else as a plain loop
 // on the calling thread. Every static-schedule OpenMP loop of lamarck goes through here (the meta inner
 // loop keeps its own dynamic one, entered once per generation): a parallel region whose if-clause
@@ -192,5 +194,7 @@ void argsort(const Exec& exec, const T* keys, int64_t* order, int64_t n) {
   std::iota(order, order + n, int64_t(0));
   std::stable_sort(order, order + n, [keys](int64_t a, int64_t b) { return keys[a] < keys[b]; });
 }
+
+LMK_DISPATCH_END
 
 }  // namespace lamarck

@@ -50,6 +50,17 @@ class DeviceArray {
     }
   }
 
+  // Makes this array hold `size` elements on `device`: reallocated (zero-filled) only when the size or the
+  // device differs, else left as it is (a workspace sized on first use).
+  void ensure(int64_t size, Device device) {
+    if (size == size_ && device == device_) return;
+    memory::release(data_, device_);
+    data_ = nullptr;
+    size_ = 0;
+    device_ = device;
+    resize(size);
+  }
+
   T* data() { return data_; }
   const T* data() const { return data_; }
   int64_t size() const { return size_; }

@@ -35,3 +35,16 @@
 #else
 #define LMK_UNROLL
 #endif
+
+// LMK_DISPATCH_BEGIN / LMK_DISPATCH_END: around the functions whose host body depends on the compiler
+// (parallel_for and everything that calls it: a .cu unit compiled by nvcc launches on CUDA, a .cpp unit
+// compiled by g++ cannot). Each compiler puts them in its own inline namespace, so the two instantiations
+// of, say, parallel_for<F> get different symbol names and the linker never keeps the g++ copy for a call
+// made from CUDA code (or nvcc's copy, built without the CPU flags, for a call made from CPU code).
+// Types stay outside: only functions are wrapped, and a `detail` namespace is never opened inside.
+#if defined(__CUDACC__)
+#define LMK_DISPATCH_BEGIN inline namespace nvcc_unit {
+#else
+#define LMK_DISPATCH_BEGIN inline namespace host_unit {
+#endif
+#define LMK_DISPATCH_END }

@@ -29,7 +29,7 @@ struct GaeArgs {
 
 // The reverse scan, one (agent, env) sequence at a time, in double: the reference.
 void gae_reference(const GaeArgs& a);
-// The fast version: agents in parallel, time reversed, the recursion vectorised across the E envs.
+// The fast version: one (agent, env) column per thread, time reversed, on exec.device (arrays there too).
 void gae(const Exec& exec, const GaeArgs& a);
 
 }  // namespace lamarck::rl

@@ -30,15 +30,16 @@ struct Minibatch {
   const float* rule_params = nullptr;     // (P, rule.num_params())
 };
 
-// Scratch arrays and activation caches, sized on first use.
+// Scratch arrays and activation caches on the device of the call, sized on first use.
 struct MinibatchWorkspace {
   nn::MlpCache<float> actor, critic;
   nn::MlpGradWorkspace<float> grad;
-  std::vector<float> log_prob, entropy, d_log_prob, d_entropy, d_value, d_head;
+  DeviceArray<float> log_prob, entropy, d_log_prob, d_entropy, d_value, d_head;
   LossWorkspace loss;
 };
 
-// grads: (P, layout.num_params), overwritten. terms (optional): (P) per-agent loss terms.
+// params, the minibatch's arrays and grads live on exec.device (update, total_updates and rule_params
+// too). grads: (P, layout.num_params), overwritten. terms (optional, host): (P) per-agent loss terms.
 void minibatch_gradients(const Exec& exec, const AgentLayout& layout, const UpdateRule& rule,
                          const LossSettings& settings, const float* params, const Minibatch& mb,
                          MinibatchWorkspace& ws, float* grads, LossTerms* terms);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "lamarck/core/backend.h"
+#include "lamarck/core/device_array.h"
 #include "lamarck/rl/update_rule.h"
 
 namespace lamarck::rl {
@@ -45,15 +46,18 @@ struct LossTerms {
   double clip_frac = 0;   // fraction of samples with |r - 1| > value_clip_eps
 };
 
-// Scratch arrays, sized on first use.
+// Scratch arrays on the device of the call, sized on first use.
 struct LossWorkspace {
-  std::vector<float> ratio, adv, loss, d_ratio, d_log_prob, d_entropy;
+  DeviceArray<float> ratio, adv, loss, d_ratio, d_log_prob, d_entropy, value_loss;  // (P, B)
+  DeviceArray<float> adv_mean, adv_inv_std;                                        // (P)
+  DeviceArray<LossTerms> terms;                                                    // (P)
 };
 
+// Every array of `in` and the three outputs (P, B) live on exec.device; terms (optional, (P)) is host memory.
 void ppo_loss_grads(const Exec& exec, const UpdateRule& rule, const LossSettings& settings, const LossInputs& in,
                     LossWorkspace& ws, float* d_log_prob, float* d_entropy, float* d_value, LossTerms* terms);
 
-// Per-agent advantage normalisation (unbiased std + 1e-8); out may equal in.
+// Per-agent advantage normalisation (unbiased std + 1e-8), host arrays; out may equal in.
 void normalize_advantages(int64_t P, int64_t B, const float* in, float* out);
 
 }  // namespace lamarck::rl

@@ -11,6 +11,9 @@
 // steps whose policy loss comes from the UpdateRule. An agent whose horizon (in updates) is reached stops
 // updating; its envs keep stepping with the frozen policy (lockstep), but its curve and final metrics
 // are no longer changed.
+//
+// The trainer runs on exec.device (CPU or CUDA): weights, optimiser state, envs and rollouts live there;
+// the per-agent bookkeeping (curves, update counts, learning rates) stays on the host.
 #pragma once
 
 #include <cstdint>
@@ -135,7 +138,6 @@ class Trainer {
   struct Buffers;
   void collect_rollout();
   void learn();
-  void gather_minibatch(const std::vector<int64_t>& perm, int64_t mb);
   void minibatch_step(int64_t mb_size, std::vector<LossTerms>& sum_terms);
 
   TrainConfig config_;

@@ -26,6 +26,7 @@ enum class Activation { tanh, relu, identity };
 Activation parse_activation(const std::string& name);  // "tanh", "relu", "identity"; else InvalidArgument
 const char* activation_name(Activation a);
 
+LMK_DISPATCH_BEGIN
 // Elementwise work f(i), i in [0, n): on the CPU small ranges (n * work_per_item < 262144) run on the
 // calling thread: a fork/join costs microseconds, and much more when other processes share the cores.
 template <class F>
@@ -36,6 +37,7 @@ void elementwise(const Exec& exec, int64_t n, F f, int64_t work_per_item = 1) {
   }
   parallel_for(exec, n, f);
 }
+LMK_DISPATCH_END
 
 // tanh for float: a rational (13/6) minimax approximation on [-7.9, 7.9], within a few ulp of std::tanh,
 // branch-free so that loops over it vectorise, and the same arithmetic on CPU and GPU. The coefficients
@@ -168,6 +170,7 @@ struct MulActGrad {  // d[i] *= act'(y[i])
 };
 }  // namespace detail
 
+LMK_DISPATCH_BEGIN
 // Forward pass of the MLP for P members on B rows each. x: (P, B, in). Output in cache.output().
 template <class T>
 void mlp_forward(const Exec& exec, const MlpLayout& layout, int64_t P, int64_t B, const T* params,
@@ -192,6 +195,7 @@ void mlp_forward(const Exec& exec, const MlpLayout& layout, int64_t P, int64_t B
     input = y;
   }
 }
+LMK_DISPATCH_END
 
 // Workspace for the backward pass: two (P, B, max width) buffers.
 template <class T>
@@ -205,6 +209,7 @@ struct MlpGradWorkspace {
   }
 };
 
+LMK_DISPATCH_BEGIN
 // Backward pass. d_out: (P, B, out) = dLoss/dOutput. Writes (or adds, with accumulate) the parameter
 // gradients into grads (same layout as params) and, when d_x is not null, dLoss/dx (P, B, in) into d_x.
 // x and cache must be those of the forward pass.
@@ -242,6 +247,7 @@ void mlp_backward(const Exec& exec, const MlpLayout& layout, int64_t P, int64_t 
     dy = dx;
   }
 }
+LMK_DISPATCH_END
 
 // Plain reference of the forward pass (host memory, loops in double): the fast path is tested against it.
 template <class T>

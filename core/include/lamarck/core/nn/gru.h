@@ -108,6 +108,7 @@ struct GruGateGrads {  // from dh' to d(gx) and d(gh) (both (rows, 3H)) and the 
 };
 }  // namespace detail
 
+LMK_DISPATCH_BEGIN
 // h_next (P, B, H) from x (P, B, in) and h (P, B, H).
 template <class T>
 void gru_forward(const Exec& exec, const GruLayout& g, int64_t P, int64_t B, const T* params, int64_t stride,
@@ -122,6 +123,8 @@ void gru_forward(const Exec& exec, const GruLayout& g, int64_t P, int64_t B, con
   elementwise(exec, P * B * H, detail::GruGates<T>{cache.gx.data(), cache.gh.data(), h, cache.gates.data(), h_next, H});
 }
 
+LMK_DISPATCH_END
+
 // Workspace of the backward step.
 template <class T>
 struct GruGradWorkspace {
@@ -134,6 +137,7 @@ struct GruGradWorkspace {
   }
 };
 
+LMK_DISPATCH_BEGIN
 // Backward step: from dh_next (P, B, H), accumulates (or writes) parameter gradients into grads and
 // writes dh (P, B, H) and, if not null, dx (P, B, in).
 template <class T>
@@ -159,5 +163,7 @@ void gru_backward(const Exec& exec, const GruLayout& g, int64_t P, int64_t B, co
     gemm_batched<T>(exec, gemm_args(Trans::no, Trans::yes, P, B, g.in, W, B * W, stride, B * g.in), T(1),
                     ws.dgx.data(), params + g.wx(), T(0), dx);
 }
+
+LMK_DISPATCH_END
 
 }  // namespace lamarck::nn

@@ -88,6 +88,7 @@ struct CategoricalSample {
 };
 }  // namespace detail
 
+LMK_DISPATCH_BEGIN
 // logp[r] = log softmax(logits[r])[actions[r]]; entropy[r] (optional) of softmax(logits[r]).
 template <class T>
 void categorical_log_prob(const Exec& exec, int64_t rows, int64_t A, const T* logits, const int32_t* actions, T* logp,
@@ -106,6 +107,7 @@ inline void categorical_sample(const Exec& exec, int64_t rows, int64_t A, const 
                                uint64_t seed, uint64_t stream, uint64_t step, const uint64_t* row_ids = nullptr) {
   elementwise(exec, rows, detail::CategoricalSample{logits, actions, A, seed, stream, step, row_ids});
 }
+LMK_DISPATCH_END
 
 // ---- diagonal Gaussian ---------------------------------------------------------------------------
 
@@ -187,6 +189,7 @@ struct GaussianSample {
 };
 }  // namespace detail
 
+LMK_DISPATCH_BEGIN
 // logp and entropy (optional) of actions under N(mean, exp(log_std)^2) per dimension.
 template <class T>
 void gaussian_log_prob(const Exec& exec, int64_t rows, int64_t A, int64_t rows_per_member, const T* mean,
@@ -215,5 +218,6 @@ inline void gaussian_sample(const Exec& exec, int64_t rows, int64_t A, int64_t r
   elementwise(exec, rows, detail::GaussianSample{mean, log_std, actions, A, rows_per_member, log_std_stride, seed,
                                                  stream, step, row_ids});
 }
+LMK_DISPATCH_END
 
 }  // namespace lamarck::nn

@@ -1,0 +1,23 @@
+// The CPU table of rl/'s operations (ops.h), compiled by g++ from ops_impl.h, and the device dispatch.
+#include "ops_impl.h"
+
+namespace lamarck::rl::detail {
+
+const Ops& cpu_ops() { return kOps; }
+
+const Ops& ops(Device device) {
+  if (device == Device::cuda) {
+    require_device(Exec{Device::cuda, 0});
+    return cuda_ops();
+  }
+  return cpu_ops();
+}
+
+#if !defined(LAMARCK_WITH_CUDA)
+const Ops& cuda_ops() {
+  require_device(Exec{Device::cuda, 0});
+  throw Error("rl: CUDA requested in a build without CUDA");
+}
+#endif
+
+}  // namespace lamarck::rl::detail
