@@ -7,7 +7,9 @@ const Ops& cpu_ops() { return kOps; }
 
 const Ops& ops(Device device) {
   if (device == Device::cuda) {
-    require_device(Exec{Device::cuda, 0});
+    // the device check once per process (it asks the driver); a failed check throws and is asked again
+    static const bool checked = (require_device(Exec{Device::cuda, 0}), true);
+    (void)checked;
     return cuda_ops();
   }
   return cpu_ops();

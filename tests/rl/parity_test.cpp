@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -136,17 +137,19 @@ TEST_P(MinibatchParity, OneStepOnFixedDataMatches) {
     EXPECT_NEAR(a.value, b.value, 1e-5) << p;
     EXPECT_NEAR(a.entropy, b.entropy, 1e-5) << p;
     EXPECT_NEAR(a.approx_kl, b.approx_kl, 1e-6) << p;
-    EXPECT_DOUBLE_EQ(a.clip_frac, b.clip_frac) << p;
+    EXPECT_LE(std::fabs(a.clip_frac - b.clip_frac), 1.0 / double(d.M) + 1e-12) << p;  // one r at the edge
   }
-  EXPECT_LT(max_abs_diff(cpu.grads, gpu.grads), 1e-5 * std::max(1.0, max_abs(cpu.grads)));
-  // Adam's first step moves every parameter by about lr * g / (|g| + eps): a 1e-6 gradient difference
-  // moves it by at most lr * 0.1
+  EXPECT_LT(max_abs_diff(cpu.grads, gpu.grads), 1e-6 * std::max(1.0, max_abs(cpu.grads)));
+  // Adam's first step moves every parameter by lr * g / (|g| + eps) after clipping: near g = 0 a gradient
+  // difference d moves it by up to lr * d / eps = 100 d, so 1e-6 allows 1e-4 (a tenth of lr)
   EXPECT_LT(max_abs_diff(cpu.params_after, gpu.params_after), 1e-4);
 }
 
 INSTANTIATE_TEST_SUITE_P(HeadsAndRules, MinibatchParity,
-                         ::testing::Values(StepCase{false, "tanh", "ppo_clip"}, StepCase{false, "relu", "pg"},
-                                           StepCase{true, "tanh", "ppo_clip"}, StepCase{true, "relu", "pg"}));
+                         ::testing::Values(StepCase{false, "tanh", "ppo_clip"}, StepCase{false, "tanh", "pg"},
+                                           StepCase{true, "tanh", "ppo_clip"}, StepCase{true, "tanh", "pg"}));
+// (tanh only: with ReLU a pre-activation within rounding of 0 would flip a derivative between the two
+// sides and shift a gradient by far more than rounding; the activation functors are shared code anyway)
 
 TEST_F(RlParity, GaeMatches) {
   const int64_t P = 3, T = 37, E = 5, S = P * T * E;
@@ -178,8 +181,10 @@ TEST_F(RlParity, GaeMatches) {
   EXPECT_LT(max_abs_diff(ret[0], ret[1]), 1e-5);
 }
 
-// One whole update of 4 agents: the rollouts see the same env instances and the same action draws, so the
-// episodes match; the parameters after 16 Adam steps agree to a fraction of the learning rate.
+// One whole update of 4 agents: the rollouts see the same env instances and the same random numbers, so the
+// discrete actions and the episodes match (a logit within rounding of a sampling boundary could flip one
+// action: rare); Pendulum's Gaussian actions differ by CUDA's rounding of exp/log/sin/cos. The parameters
+// after 16 Adam steps agree to a fraction of the learning rate.
 class TrainerParity : public RlParity, public ::testing::WithParamInterface<std::string> {};
 
 TEST_P(TrainerParity, OneUpdateMatches) {
@@ -211,16 +216,24 @@ TEST_F(RlParity, GpuTrainingIsDeterministic) {
   config.num_envs = 4;
   config.num_steps = 32;
   config.total_timesteps = 4 * 32 * 3;
-  std::vector<float> params[2];
-  std::vector<float> curve[2];
+  std::vector<float> params[2], curves[2];
+  std::vector<double> finals[2], losses[2];
   for (int run = 0; run < 2; ++run) {
     Trainer t(config, 6, Exec{Device::cuda, 0});
     t.run();
     params[run] = t.params();
-    curve[run] = t.curve(5);
+    for (int64_t p = 0; p < 6; ++p) {
+      curves[run].insert(curves[run].end(), t.curve(p).begin(), t.curve(p).end());
+      losses[run].push_back(t.last_stats()[size_t(p)].loss.total);
+    }
+    finals[run] = t.final_returns();
   }
   EXPECT_EQ(params[0], params[1]);
-  EXPECT_EQ(curve[0].size(), curve[1].size());
+  // bitwise, so that NaN (no episode ended yet) compares equal to NaN
+  ASSERT_EQ(curves[0].size(), curves[1].size());
+  EXPECT_EQ(0, std::memcmp(curves[0].data(), curves[1].data(), sizeof(float) * curves[0].size()));
+  EXPECT_EQ(0, std::memcmp(finals[0].data(), finals[1].data(), sizeof(double) * finals[0].size()));
+  EXPECT_EQ(losses[0], losses[1]);
 }
 
 INSTANTIATE_TEST_SUITE_P(Envs, TrainerParity, ::testing::Values("CartPole-v1", "Pendulum-v1", "MinAtar/Breakout"));

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "lamarck/core/error.h"
+#include "lamarck/rl/gae.h"
 #include "lamarck/rl/trainer.h"
 
 namespace lamarck::rl {
@@ -128,6 +129,23 @@ TEST(Trainer, BadConfigsAreRejected) {
   c.num_minibatches = 5;  // 128 samples do not split into 5
   EXPECT_THROW(Trainer(c, 1), InvalidArgument);
   EXPECT_THROW(Trainer(small_config(), 2, Exec{}, {1, 2, 3}), InvalidArgument);
+}
+
+// Where CUDA cannot run (a CPU-only build, or no visible device), asking for it is a clear error before
+// anything is allocated; the CUDA path itself is checked by parity_test.cpp on a GPU machine.
+TEST(Trainer, CudaWithoutADeviceIsAClearError) {
+  if (cuda_available()) GTEST_SKIP() << "a CUDA device is present";
+  try {
+    Trainer t(small_config(), 2, Exec{Device::cuda, 0});
+    FAIL() << "expected an error";
+  } catch (const InvalidArgument& e) {
+    EXPECT_NE(std::string(e.what()).find("device 'cuda'"), std::string::npos) << e.what();
+  }
+  GaeArgs g;
+  g.P = 1;
+  g.T = 1;
+  g.E = 1;
+  EXPECT_THROW(gae(Exec{Device::cuda, 0}, g), InvalidArgument);
 }
 
 TEST(Trainer, CartPoleLearnsInFiftyThousandSteps) {

@@ -25,6 +25,9 @@
 
 namespace lamarck::rl {
 
+// Every array of a RuleBatch and a RuleOutput lives on the device of the evaluate call (exec.device): a
+// rule reads and writes them there, through kernels (nn::elementwise from a .cu unit, or a table such as
+// rl's ops.h) or explicit copies, never by host dereference when exec.device is cuda.
 struct RuleBatch {
   int64_t P = 0, B = 0;                   // agents, samples per agent
   const float* ratio = nullptr;           // (P, B) r

@@ -197,15 +197,20 @@ void mlp_forward(const Exec& exec, const MlpLayout& layout, int64_t P, int64_t B
 }
 LMK_DISPATCH_END
 
-// Workspace for the backward pass: two (P, B, max width) buffers.
+// Workspace for the backward pass: two (P, B, max width) buffers, and on CUDA a vector of B ones (the
+// bias gradients are a GEMM there).
 template <class T>
 struct MlpGradWorkspace {
-  DeviceArray<T> a, b;
+  DeviceArray<T> a, b, ones;
   void ensure(int64_t n, Device device) {
     if (a.size() < n || a.device() != device) {
       a = DeviceArray<T>(n, device);
       b = DeviceArray<T>(n, device);
     }
+  }
+  const T* ones_of(int64_t B, Device device) {
+    if (ones.size() != B || ones.device() != device) ones = DeviceArray<T>(std::vector<T>(size_t(B), T(1)), device);
+    return ones.data();
   }
 };
 
@@ -228,7 +233,15 @@ void mlp_backward(const Exec& exec, const MlpLayout& layout, int64_t P, int64_t 
     // dW = x^T dy
     GemmArgs gw = gemm_args(Trans::yes, Trans::no, P, in, out, B, B * in, B * out, param_stride);
     gemm_batched<T>(exec, gw, T(1), input, dy, accumulate ? T(1) : T(0), grads + layout.weight_offset(l));
-    elementwise(exec, P, detail::BiasGrad<T>{dy, grads, param_stride, layout.bias_offset(l), B, out, accumulate}, B * out);
+    if (exec.device == Device::cuda) {
+      // db = 1^T dy: one thread per member summing its B rows would leave the GPU nearly idle
+      GemmArgs gb = gemm_args(Trans::no, Trans::no, P, 1, out, B, 0, B * out, param_stride);
+      gemm_batched<T>(exec, gb, T(1), ws.ones_of(B, exec.device), dy, accumulate ? T(1) : T(0),
+                      grads + layout.bias_offset(l));
+    } else {
+      elementwise(exec, P, detail::BiasGrad<T>{dy, grads, param_stride, layout.bias_offset(l), B, out, accumulate},
+                  B * out);
+    }
     if (l == 0 && d_x == nullptr) break;
     // dx = dy W^T, then through the previous layer's activation
     T* dx = l == 0 ? d_x : bufs[l % 2];

@@ -45,7 +45,7 @@ GemmArgs gemm_args(Trans ta, Trans tb, int64_t batch, int64_t m, int64_t n, int6
 inline double gemm_flops(const GemmArgs& g) { return 2.0 * double(g.batch) * double(g.m) * double(g.n) * double(g.k); }
 
 namespace detail {
-// cuBLAS path (defined in gemm.cu; throws in a build without CUDA).
+// cuBLAS path (defined in nn_cuda.cu; throws in a build without CUDA).
 void gemm_batched_cuda(const GemmArgs& g, float alpha, const float* a, const float* b, float beta, float* c);
 void gemm_batched_cuda(const GemmArgs& g, double alpha, const double* a, const double* b, double beta, double* c);
 }  // namespace detail
