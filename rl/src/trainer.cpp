@@ -238,16 +238,7 @@ void Trainer::minibatch_step(int64_t M, std::vector<LossTerms>& sum_terms) {
   detail::ops(exec_.device)
       .minibatch_gradients(exec_, layout_, *rule_, loss_settings_, params_.data(), mb, b.mb_ws, grads_.data(),
                            terms.data());
-  for (int64_t p = 0; p < P_; ++p) {
-    LossTerms& s = sum_terms[size_t(p)];
-    const LossTerms& t = terms[size_t(p)];
-    s.policy += t.policy;
-    s.value += t.value;
-    s.entropy += t.entropy;
-    s.total += t.total;
-    s.approx_kl += t.approx_kl;
-    s.clip_frac += t.clip_frac;
-  }
+  for (int64_t p = 0; p < P_; ++p) sum_terms[size_t(p)] += terms[size_t(p)];
   // Adam on the agents still training, each with its own (annealed) learning rate
   std::vector<double> lr(static_cast<size_t>(P_));
   std::vector<uint8_t> active(static_cast<size_t>(P_));
@@ -311,15 +302,7 @@ void Trainer::learn() {
     }
   }
   const double steps = double(config_.update_epochs * config_.num_minibatches);
-  for (int64_t p = 0; p < P_; ++p) {
-    LossTerms& t = sum_terms[size_t(p)];
-    t.policy /= steps;
-    t.value /= steps;
-    t.entropy /= steps;
-    t.total /= steps;
-    t.approx_kl /= steps;
-    t.clip_frac /= steps;
-  }
+  for (LossTerms& t : sum_terms) t /= steps;
   // bookkeeping of the agents that trained in this update
   for (int64_t p = 0; p < P_; ++p) {
     if (update_[size_t(p)] >= horizon_[size_t(p)]) continue;

@@ -44,6 +44,26 @@ struct LossTerms {
   double policy = 0, value = 0, entropy = 0, total = 0;
   double approx_kl = 0;   // mean((r - 1) - log r)
   double clip_frac = 0;   // fraction of samples with |r - 1| > value_clip_eps
+
+  // Sums and averages over minibatches (host code).
+  LossTerms& operator+=(const LossTerms& o) {
+    policy += o.policy;
+    value += o.value;
+    entropy += o.entropy;
+    total += o.total;
+    approx_kl += o.approx_kl;
+    clip_frac += o.clip_frac;
+    return *this;
+  }
+  LossTerms& operator/=(double d) {
+    policy /= d;
+    value /= d;
+    entropy /= d;
+    total /= d;
+    approx_kl /= d;
+    clip_frac /= d;
+    return *this;
+  }
 };
 
 // Scratch arrays on the device of the call, sized on first use.
