@@ -2,6 +2,7 @@
 // members, beta != 0, and identical results on 1 and 2 threads.
 #include <gtest/gtest.h>
 
+#include "lamarck/core/nn/dense.h"
 #include "lamarck/core/nn/gemm.h"
 #include "nn_test_util.h"
 
@@ -46,6 +47,23 @@ TEST(Gemm, BetaZeroIgnoresGarbage) {
   std::vector<float> a{1, 2, 3, 4}, b{1, 0, 0, 1}, c(4, std::nanf(""));
   gemm_batched<float>(Exec{}, g, 1.0f, a.data(), b.data(), 0.0f, c.data());
   EXPECT_EQ(c, a);
+}
+
+// mlp_backward's CUDA bias gradient (a GEMM with a shared ones vector, member stride 0) against the CPU's
+// row sums, written and accumulated, on the CPU GEMM (the same arguments go to cuBLAS on a GPU).
+TEST(Gemm, BiasGradientAsOnesGemmEqualsRowSums) {
+  const int64_t P = 3, B = 37, W = 5, stride = 29, offset = 11;
+  auto dy = testing::random_vector<float>(P * B * W, 21);
+  const std::vector<float> ones(static_cast<size_t>(B), 1.0f);
+  for (bool accumulate : {false, true}) {
+    auto start = testing::random_vector<float>(P * stride, 22);
+    auto sums = start, gemm = start;
+    for (int64_t p = 0; p < P; ++p)
+      detail::BiasGrad<float>{dy.data(), sums.data(), stride, offset, B, W, accumulate}(p);
+    bias_grad_gemm<float>(Exec{Device::cpu, 1}, P, B, W, ones.data(), dy.data(), gemm.data(), stride, offset,
+                          accumulate);
+    for (size_t i = 0; i < sums.size(); ++i) ASSERT_NEAR(gemm[i], sums[i], 1e-5) << "index " << i << " accumulate " << accumulate;
+  }
 }
 
 TEST(Gemm, DoublePrecision) {

@@ -214,6 +214,16 @@ struct MlpGradWorkspace {
   }
 };
 
+// The bias gradient of a layer as one GEMM per member: grads_p[bias_offset + j] (+)= sum_i dy[p, i, j],
+// computed as 1^T dy_p with one shared vector of B ones (member stride 0). mlp_backward's CUDA path (the
+// CPU sums the rows in order: detail::BiasGrad).
+template <class T>
+void bias_grad_gemm(const Exec& exec, int64_t P, int64_t B, int64_t width, const T* ones, const T* dy, T* grads,
+                    int64_t param_stride, int64_t bias_offset, bool accumulate) {
+  const GemmArgs g = gemm_args(Trans::no, Trans::no, P, 1, width, B, 0, B * width, param_stride);
+  gemm_batched<T>(exec, g, T(1), ones, dy, accumulate ? T(1) : T(0), grads + bias_offset);
+}
+
 LMK_DISPATCH_BEGIN
 // Backward pass. d_out: (P, B, out) = dLoss/dOutput. Writes (or adds, with accumulate) the parameter
 // gradients into grads (same layout as params) and, when d_x is not null, dLoss/dx (P, B, in) into d_x.
@@ -234,10 +244,9 @@ void mlp_backward(const Exec& exec, const MlpLayout& layout, int64_t P, int64_t 
     GemmArgs gw = gemm_args(Trans::yes, Trans::no, P, in, out, B, B * in, B * out, param_stride);
     gemm_batched<T>(exec, gw, T(1), input, dy, accumulate ? T(1) : T(0), grads + layout.weight_offset(l));
     if (exec.device == Device::cuda) {
-      // db = 1^T dy: one thread per member summing its B rows would leave the GPU nearly idle
-      GemmArgs gb = gemm_args(Trans::no, Trans::no, P, 1, out, B, 0, B * out, param_stride);
-      gemm_batched<T>(exec, gb, T(1), ws.ones_of(B, exec.device), dy, accumulate ? T(1) : T(0),
-                      grads + layout.bias_offset(l));
+      // one thread per member summing its B rows would leave the GPU nearly idle
+      bias_grad_gemm<T>(exec, P, B, out, ws.ones_of(B, exec.device), dy, grads, param_stride, layout.bias_offset(l),
+                        accumulate);
     } else {
       elementwise(exec, P, detail::BiasGrad<T>{dy, grads, param_stride, layout.bias_offset(l), B, out, accumulate},
                   B * out);
