@@ -49,8 +49,9 @@ function(lamarck_set_warnings target)
   target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-ffp-contract=off -fno-math-errno -fno-trapping-math>)
 endfunction()
 
-# Marks a target as part of the CUDA build check (`cuda_targets`): libraries with .cu sources, parity
-# tests, GPU benchmarks and the CLI. No-op in a CPU-only build.
+# Marks a target as part of the CUDA build check (`cuda_targets`, what scripts/device-check builds):
+# libraries with .cu sources, parity tests, the benchmarks that benchmarks/*/gpu.sh run, and the CLI.
+# No-op in a CPU-only build.
 function(lamarck_cuda_target target)
   if(LAMARCK_WITH_CUDA)
     add_dependencies(cuda_targets ${target})

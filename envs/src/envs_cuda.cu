@@ -43,7 +43,7 @@ void step_cuda(const BatchView<Env>& v, const typename Env::Action* actions, int
     const dim3 block(32, 8), grid(unsigned((n + 31) / 32), unsigned((k + 31) / 32));
     transpose_tiles<<<grid, block>>>(v.obs_t, v.obs, k, n);
     LMK_CUDA_CHECK(cudaGetLastError());
-    synchronize(Exec{Device::cuda, 0});  // step() returns with the observations in place
+    synchronize(Exec{Device::cuda, 0});  // the scratch is not reused before the transpose has read it
   } else {
     parallel_for(Exec{Device::cuda, 0}, n, StepKernel<Env>{v, actions});
   }

@@ -3,7 +3,8 @@
 // everything here is in an anonymous namespace, so the two compilations never meet at link time.
 // Launches go through nn::elementwise: on the CPU a range runs on the calling thread unless its work
 // (count x work per item) is large enough to pay for a fork/join; on CUDA every launch is a Thrust
-// for_each, which returns when the kernel is done.
+// for_each that returns once the kernel is queued: kernels and cuBLAS run in order on the legacy default
+// stream, and the host sees results only through memory::copy (which waits).
 #pragma once
 
 #include "lamarck/core/device_array.h"

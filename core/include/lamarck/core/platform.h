@@ -37,7 +37,7 @@
 #endif
 
 // LMK_DISPATCH_BEGIN / LMK_DISPATCH_END: around the functions whose host body depends on the compiler
-// (parallel_for and everything that calls it: a .cu unit compiled by nvcc launches on CUDA, a .cpp unit
+// (backend.h's parallel_for and friends, and the core/nn header templates that call them: a .cu unit compiled by nvcc launches on CUDA, a .cpp unit
 // compiled by g++ cannot). Each compiler puts them in its own inline namespace, so the two instantiations
 // of, say, parallel_for<F> get different symbol names and the linker never keeps the g++ copy for a call
 // made from CUDA code (or nvcc's copy, built without the CPU flags, for a call made from CPU code).

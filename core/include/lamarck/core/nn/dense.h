@@ -6,7 +6,8 @@
 // sees its own B rows. Hidden layers apply the activation; the output layer is linear.
 //
 // Every product goes through gemm_batched. The elementwise parts are written once for CPU and GPU
-// (LMK_HD functors over an index). Functions are templates on the scalar type so that gradients can be
+// (LMK_HD functors over an index), except the bias gradient, which on CUDA is a GEMM with a ones vector
+// (bias_grad_gemm). Functions are templates on the scalar type so that gradients can be
 // checked against finite differences in double precision.
 #pragma once
 
