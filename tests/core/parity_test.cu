@@ -61,6 +61,23 @@ struct Noise {
   }
 };
 
+// A freed CUDA block is cached and handed out again for the same size, zero-filled like a new one; other
+// sizes get other blocks.
+TEST_F(Parity, DeviceArraysReuseFreedBlocks) {
+  const float* first = nullptr;
+  {
+    DeviceArray<float> a(std::vector<float>(1000, 7.0f), Device::cuda);
+    first = a.data();
+  }
+  DeviceArray<float> b(1000, Device::cuda);
+  EXPECT_EQ(b.data(), first);
+  for (float x : b.to_host()) ASSERT_EQ(x, 0.0f);
+  DeviceArray<float> c(1000, Device::cuda);
+  EXPECT_NE(c.data(), b.data());
+  DeviceArray<double> d(5000, Device::cuda);
+  EXPECT_NE(static_cast<const void*>(d.data()), static_cast<const void*>(c.data()));
+}
+
 TEST_F(Parity, ReduceScanArgsort) {
   const int64_t n = 300000;
   const double cpu_sum = transform_sum<double>(Exec{Device::cpu, 0}, n, Noise{});

@@ -13,6 +13,8 @@
 namespace lamarck {
 
 namespace memory {
+// CUDA blocks released here are cached by size and reused by later allocations of the same size (all GPU
+// work is ordered on the default stream, so a reused block is touched only after its earlier users).
 void* allocate(size_t bytes, Device device);
 void release(void* ptr, Device device) noexcept;
 // Copies `bytes` from src (on src_device) to dst (on dst_device).
