@@ -87,12 +87,6 @@ struct NormalizeAdvantage {
   LMK_HD void operator()(int64_t i) const { out[i] = (advantage[i] - mean[i / B]) * inv_std[i / B]; }
 };
 
-struct CopyFloats {
-  const float* in;
-  float* out;
-  LMK_HD void operator()(int64_t i) const { out[i] = in[i]; }
-};
-
 // Per sample: the chain rule through r, the entropy bonus, and the (clipped) value loss and its gradient.
 struct LossSampleGrads {
   LossInputs in;

@@ -33,7 +33,7 @@ void ppo_loss_grads_impl(const Exec& exec, const UpdateRule& rule, const LossSet
     launch(exec, AdvantageMoments{in.advantage, B, ws.adv_mean.data(), ws.adv_inv_std.data()}, P, 2 * B);
     launch(exec, NormalizeAdvantage{in.advantage, ws.adv_mean.data(), ws.adv_inv_std.data(), B, ws.adv.data()}, n, 1);
   } else {
-    launch(exec, CopyFloats{in.advantage, ws.adv.data()}, n, 1);
+    memory::copy(ws.adv.data(), dev, in.advantage, dev, sizeof(float) * size_t(n));
   }
   // the rule's policy loss
   RuleBatch rb;
@@ -139,7 +139,7 @@ void act_impl(const Exec& exec, const ActArgs& a) {
 void bootstrap_impl(const Exec& exec, const BootstrapArgs& a) {
   const AgentLayout& layout = *a.layout;
   nn::mlp_forward<float>(exec, layout.critic, a.P, a.E, a.params, layout.num_params, a.obs, *a.critic);
-  launch(exec, CopyFloats{a.critic->output(), a.last_values}, a.P * a.E, 1);
+  memory::copy(a.last_values, exec.device, a.critic->output(), exec.device, sizeof(float) * size_t(a.P * a.E));
 }
 
 // The table of this translation unit.

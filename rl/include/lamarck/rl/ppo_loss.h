@@ -77,7 +77,4 @@ struct LossWorkspace {
 void ppo_loss_grads(const Exec& exec, const UpdateRule& rule, const LossSettings& settings, const LossInputs& in,
                     LossWorkspace& ws, float* d_log_prob, float* d_entropy, float* d_value, LossTerms* terms);
 
-// Per-agent advantage normalisation (unbiased std + 1e-8), host arrays; out may equal in.
-void normalize_advantages(int64_t P, int64_t B, const float* in, float* out);
-
 }  // namespace lamarck::rl
