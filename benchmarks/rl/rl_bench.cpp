@@ -5,8 +5,10 @@
 //   rl_bench population [P] [steps]  P CartPole agents in lockstep: aggregate SPS and the fraction of the
 //                                 GEMM peak that the training FLOPs reach
 //   rl_bench memory [P]           peak resident memory of a P-agent CartPole population (one update)
-//   rl_bench gpu [P] [steps]      P CartPole agents trained on CUDA (CleanRL defaults): wall time, aggregate
-//                                 SPS, and the fraction of the cuBLAS peak measured at the same P
+//   rl_bench gpu [P] [steps] [auto|fused|layered]
+//                                 P CartPole agents trained on CUDA (CleanRL defaults, the given
+//                                 TrainConfig::policy_step): wall time, aggregate SPS, and the fraction of
+//                                 the cuBLAS peak measured at the same P
 #include <omp.h>
 
 #include <chrono>
@@ -138,6 +140,7 @@ int main(int argc, char** argv) {
     const int64_t P = argc > 2 ? std::atoll(argv[2]) : 2048;
     rl::TrainConfig c;
     c.total_timesteps = argc > 3 ? std::atoll(argv[3]) : 500000;
+    if (argc > 4) c.policy_step = argv[4];
     const double peak = gemm_peak_cuda(P);
     const double t0 = now();
     rl::Trainer t(c, P, Exec{Device::cuda, 0});
@@ -149,12 +152,14 @@ int main(int argc, char** argv) {
     double mean_return = 0;
     for (double r : t.final_returns()) mean_return += r / double(P);
     std::printf("population of %lld CartPole agents x %lld steps on CUDA: %.2f s, %.3g aggregate SPS, mean final "
-                "return %.1f (goal at 2048 x 5e5: <= 30 s; PureJaxRL reports about 98 s on an A100)\n",
-                (long long)P, (long long)t.env_steps_per_agent(), wall, steps / wall, mean_return);
+                "return %.1f, policy_step %s (goal at 2048 x 5e5: <= 30 s; PureJaxRL reports about 98 s on an "
+                "A100)\n",
+                (long long)P, (long long)t.env_steps_per_agent(), wall, steps / wall, mean_return,
+                c.policy_step.c_str());
     std::printf("training FLOPs %.0f per env step -> %.1f GFLOP/s = %.2f%% of the cuBLAS peak %.1f GFLOP/s (P=%lld)\n",
                 flops_per_step(t), gflops, 100.0 * gflops / peak, peak, (long long)P);
   } else {
-    std::fprintf(stderr, "usage: rl_bench gemm | single [steps] | population [P] [steps] | memory [P] | gpu [P] [steps]\n");
+    std::fprintf(stderr, "usage: rl_bench gemm | single [steps] | population [P] [steps] | memory [P] | gpu [P] [steps] [auto|fused|layered]\n");
     return 2;
   }
   return 0;

@@ -41,9 +41,10 @@ void step_cuda(const BatchView<Env>& v, const typename Env::Action* actions, int
     parallel_for(Exec{Device::cuda, 0}, n, StepKernelStrided<Env>{v, actions});
     const int64_t k = Env::kObsSize;
     const dim3 block(32, 8), grid(unsigned((n + 31) / 32), unsigned((k + 31) / 32));
+    // queued behind the step on the default stream, as the next step is behind it: the scratch is never
+    // rewritten before the transpose has read it, so no host wait here
     transpose_tiles<<<grid, block>>>(v.obs_t, v.obs, k, n);
     LMK_CUDA_CHECK(cudaGetLastError());
-    synchronize(Exec{Device::cuda, 0});  // the scratch is not reused before the transpose has read it
   } else {
     parallel_for(Exec{Device::cuda, 0}, n, StepKernel<Env>{v, actions});
   }

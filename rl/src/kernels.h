@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "lamarck/core/nn/heads.h"
 #include "lamarck/core/platform.h"
 #include "lamarck/core/rng.h"
 #include "lamarck/rl/gae.h"
@@ -198,6 +199,42 @@ struct StoreStep {
     if (action_i) roll_action_i[dst] = action_i[i];
     if (action_f)
       for (int64_t k = 0; k < action_dim; ++k) roll_action_f[dst * action_dim + k] = action_f[i * action_dim + k];
+  }
+};
+
+// The whole policy step of row r = (agent p, env e) in one thread: the actor and critic forward passes
+// (nn::mlp_row_forward), the action drawn from the row's key, its log-probability, and the step stored into
+// the rollout. One launch per rollout step instead of a GEMM and a bias pass per layer plus the head's
+// launches (ops_impl.h act_impl, the layered path, which it matches to rounding: tests/rl/trainer_test.cpp).
+struct FusedAct {
+  nn::MlpRowLayout actor, critic;
+  int64_t E, A, obs_dim, param_stride;
+  int64_t log_std_offset;     // Gaussian head: the log std in the parameter row; categorical: -1
+  const float* params;        // (P, param_stride)
+  const float* obs;           // (P * E, obs_dim)
+  uint64_t seed, stream, step;
+  const uint64_t* row_ids;    // (P * E) key index of each row
+  int32_t* action_i;          // (P * E), categorical
+  float* action_f;            // (P * E, A), Gaussian
+  float* log_prob;            // (P * E)
+  float* value;               // (P * E)
+  StoreStep store;            // its per-step inputs are the four arrays above
+  LMK_HD void operator()(int64_t r) const {
+    const float* w = params + (r / E) * param_stride;
+    const float* x = obs + r * obs_dim;
+    float head[nn::kMaxRowWidth];
+    nn::mlp_row_forward(actor, w, x, head);
+    nn::mlp_row_forward(critic, w, x, value + r);
+    Philox rng(nn::detail::sample_key(seed, stream, step, row_ids, r));
+    if (log_std_offset < 0) {
+      action_i[r] = int32_t(rng.categorical_logits(head, int(A)));
+      nn::detail::CategoricalForward<float>{head, action_i + r, log_prob + r, nullptr, A}(0);
+    } else {
+      const float* log_std = w + log_std_offset;
+      nn::detail::gaussian_sample_row(head, log_std, A, rng, action_f + r * A);
+      nn::detail::GaussianForward<float>{head, log_std, action_f + r * A, log_prob + r, nullptr, A, 1, 0}(0);
+    }
+    store(r);
   }
 };
 

@@ -34,6 +34,10 @@ struct ActArgs {
   float* action_f = nullptr;          // (P * E, A) continuous
   float* log_prob = nullptr;          // (P * E)
   StoreStep store;
+  // One fused kernel per step (FusedAct; the layouts must fit nn::MlpRowLayout) instead of the layered
+  // networks and heads; the values go to `value` (P * E) instead of critic's cache.
+  bool fused = false;
+  float* value = nullptr;
 };
 
 // The critic's values of the observations after the last step of a rollout.

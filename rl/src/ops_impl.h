@@ -115,6 +115,34 @@ void gae_impl(const Exec& exec, const GaeArgs& a) { launch(exec, GaeColumn{a}, a
 void act_impl(const Exec& exec, const ActArgs& a) {
   const AgentLayout& layout = *a.layout;
   const int64_t N = a.P * a.E, A = layout.action_dim, n = layout.num_params;
+  StoreStep store = a.store;
+  store.obs = a.obs;
+  store.log_prob = a.log_prob;
+  store.action_i = layout.continuous ? nullptr : a.action_i;
+  store.action_f = layout.continuous ? a.action_f : nullptr;
+  if (a.fused) {
+    store.value = a.value;
+    const FusedAct fused{nn::MlpRowLayout::of(layout.actor),
+                         nn::MlpRowLayout::of(layout.critic),
+                         a.E,
+                         A,
+                         layout.actor.in(),
+                         n,
+                         layout.continuous ? layout.log_std_offset : -1,
+                         a.params,
+                         a.obs,
+                         a.seed,
+                         a.stream,
+                         a.step,
+                         a.row_ids,
+                         a.action_i,
+                         a.action_f,
+                         a.log_prob,
+                         a.value,
+                         store};
+    launch(exec, fused, N, layout.actor.macs_per_row() + layout.critic.macs_per_row());
+    return;
+  }
   nn::mlp_forward<float>(exec, layout.actor, a.P, a.E, a.params, n, a.obs, *a.actor);
   nn::mlp_forward<float>(exec, layout.critic, a.P, a.E, a.params, n, a.obs, *a.critic);
   const float* head = a.actor->output();
@@ -127,12 +155,7 @@ void act_impl(const Exec& exec, const ActArgs& a) {
     nn::categorical_sample(exec, N, A, head, a.action_i, a.seed, a.stream, a.step, a.row_ids);
     nn::categorical_log_prob<float>(exec, N, A, head, a.action_i, a.log_prob, nullptr);
   }
-  StoreStep store = a.store;
-  store.obs = a.obs;
-  store.log_prob = a.log_prob;
   store.value = a.critic->output();
-  store.action_i = layout.continuous ? nullptr : a.action_i;
-  store.action_f = layout.continuous ? a.action_f : nullptr;
   launch(exec, store, N, store.obs_dim + 4);
 }
 

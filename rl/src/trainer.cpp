@@ -27,6 +27,8 @@ void TrainConfig::validate() const {
     throw InvalidArgument("num_envs * num_steps = " + std::to_string(batch) +
                           " is not divisible by num_minibatches = " + std::to_string(minibatches));
   nn::parse_activation(activation);
+  if (policy_step != "auto" && policy_step != "fused" && policy_step != "layered")
+    throw InvalidArgument("policy_step must be \"auto\", \"fused\" or \"layered\", got \"" + policy_step + "\"");
 }
 
 struct Trainer::Buffers {
@@ -37,7 +39,7 @@ struct Trainer::Buffers {
   DeviceArray<float> last_values;  // (P, E)
   // per-step scratch, (P, E[, ...])
   DeviceArray<int32_t> step_act_i;
-  DeviceArray<float> step_act_f, step_act_clipped, step_logp;
+  DeviceArray<float> step_act_f, step_act_clipped, step_logp, step_value;
   DeviceArray<float> action_low, action_high;  // (A) the action box, +-inf where unbounded
   nn::MlpCache<float> roll_actor, roll_critic;
   DeviceArray<double> ep_return;       // (P * E) running returns
@@ -78,6 +80,12 @@ Trainer::Trainer(const TrainConfig& config, int64_t P, const Exec& exec, std::ve
   const bool continuous = spec.action.kind == envs::Space::Kind::box;
   layout_ = make_agent_layout(obs_dim_, continuous, continuous ? spec.action.size() : spec.action.n, config_.hidden,
                               nn::parse_activation(config_.activation));
+  const bool fits = nn::MlpRowLayout::fits(layout_.actor) && nn::MlpRowLayout::fits(layout_.critic);
+  if (config_.policy_step == "fused" && !fits)
+    throw InvalidArgument("policy_step \"fused\" needs at most " + std::to_string(nn::kMaxRowLayers - 1) +
+                          " hidden layers and layer widths (hidden sizes and actions) of at most " +
+                          std::to_string(nn::kMaxRowWidth) + "; use \"layered\" or \"auto\"");
+  fused_policy_step_ = config_.policy_step == "fused" || (config_.policy_step == "auto" && dev == Device::cuda && fits);
   rule_ = rule ? std::move(rule) : std::shared_ptr<const UpdateRule>(make_update_rule(config_.rule, {config_.clip_eps, ""}));
   const std::vector<float> defaults = rule_->default_params();
   for (int64_t p = 0; p < P; ++p) rule_params_.insert(rule_params_.end(), defaults.begin(), defaults.end());
@@ -122,6 +130,7 @@ Trainer::Trainer(const TrainConfig& config, int64_t P, const Exec& exec, std::ve
   b.dones = DeviceArray<uint8_t>(S, dev);
   b.last_values = DeviceArray<float>(N, dev);
   b.step_logp = DeviceArray<float>(N, dev);
+  if (fused_policy_step_) b.step_value = DeviceArray<float>(N, dev);
   if (continuous) {
     b.act_f = DeviceArray<float>(S * A, dev);
     b.step_act_f = DeviceArray<float>(N * A, dev);
@@ -186,6 +195,8 @@ void Trainer::collect_rollout() {
   act.action_i = layout_.continuous ? nullptr : b.step_act_i.data();
   act.action_f = layout_.continuous ? b.step_act_f.data() : nullptr;
   act.log_prob = b.step_logp.data();
+  act.fused = fused_policy_step_;
+  act.value = b.step_value.data();
   act.store = detail::StoreStep{E_, T_, 0, obs_dim_, A, nullptr, nullptr, nullptr, nullptr, nullptr,
                                 b.obs.data(), b.logp.data(), b.values.data(), b.act_i.data(), b.act_f.data()};
   detail::RecordStep record{E_, T_, 0, nullptr, nullptr, nullptr, b.rewards.data(), b.dones.data(),

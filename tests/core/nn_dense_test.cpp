@@ -33,6 +33,44 @@ TEST(Mlp, ForwardMatchesReference) {
   }
 }
 
+// The per-row forward pass of fused kernels: the same function as the batched one, to float rounding in
+// float and to double rounding in double, at the widest layers it accepts.
+template <class T>
+void check_row_forward(Activation act, const std::vector<int64_t>& sizes, double tol) {
+  const int64_t P = 3, B = 5;
+  MlpLayout l(sizes, act, 7);
+  ASSERT_TRUE(MlpRowLayout::fits(l));
+  const MlpRowLayout row = MlpRowLayout::of(l);
+  const int64_t stride = l.num_params() + 9;
+  auto params = testing::random_vector<T>(P * stride, 11, 0.3);
+  auto x = testing::random_vector<T>(P * B * l.in(), 12);
+  auto ref = mlp_forward_reference<T>(l, P, B, params.data(), stride, x.data());
+  std::vector<T> out(static_cast<size_t>(l.out()));
+  for (int64_t r = 0; r < P * B; ++r) {
+    mlp_row_forward<T>(row, params.data() + (r / B) * stride, x.data() + r * l.in(), out.data());
+    for (int64_t j = 0; j < l.out(); ++j)
+      EXPECT_NEAR(out[size_t(j)], ref[size_t(r * l.out() + j)], tol * std::max(1.0, std::fabs(double(ref[size_t(r * l.out() + j)]))))
+          << "row " << r << " output " << j;
+  }
+}
+
+TEST(Mlp, RowForwardMatchesReference) {
+  for (Activation act : {Activation::tanh, Activation::relu}) {
+    check_row_forward<float>(act, {5, 16, 8, 3}, 1e-5);
+    // a MinAtar-sized input: 400-term float sums, so rounding grows to ~1e-5 (the reference is double)
+    check_row_forward<float>(act, {400, 64, 64, 6}, 1e-4);
+    check_row_forward<double>(act, {4, kMaxRowWidth, kMaxRowWidth, kMaxRowWidth}, 1e-12);
+    check_row_forward<double>(act, {3, 2, 2, 2, 2, 2, 2, 2, 1}, 1e-12);  // kMaxRowLayers layers
+  }
+}
+
+TEST(Mlp, RowLayoutRefusesWhatItCannotHold) {
+  EXPECT_TRUE(MlpRowLayout::fits(MlpLayout({1000, 64, 64, 18}, Activation::tanh, 0)));  // inputs are not limited
+  EXPECT_FALSE(MlpRowLayout::fits(MlpLayout({4, kMaxRowWidth + 1, 2}, Activation::tanh, 0)));
+  EXPECT_FALSE(MlpRowLayout::fits(MlpLayout({4, 8, kMaxRowWidth + 1}, Activation::tanh, 0)));
+  EXPECT_FALSE(MlpRowLayout::fits(MlpLayout({3, 2, 2, 2, 2, 2, 2, 2, 2, 1}, Activation::tanh, 0)));
+}
+
 // loss = sum(out * c) for fixed random c; check dloss/dparams and dloss/dx.
 void check_gradients(Activation act) {
   const int64_t P = 2, B = 3;

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "lamarck/core/device_array.h"
@@ -185,15 +186,19 @@ TEST_F(RlParity, GaeMatches) {
 // discrete actions and the episodes match (a logit within rounding of a sampling boundary could flip one
 // action: rare); Pendulum's Gaussian actions differ by CUDA's rounding of exp/log/sin/cos. The parameters
 // after 16 Adam steps agree to a fraction of the learning rate.
-class TrainerParity : public RlParity, public ::testing::WithParamInterface<std::string> {};
+// The GPU runs both policy steps (TrainConfig::policy_step): the fused kernel (its default) and the layered
+// GEMMs; the CPU runs its default, the layered one.
+class TrainerParity : public RlParity,
+                      public ::testing::WithParamInterface<std::tuple<std::string, std::string>> {};
 
 TEST_P(TrainerParity, OneUpdateMatches) {
   TrainConfig config;
-  config.env = GetParam();
+  config.env = std::get<0>(GetParam());
   config.num_envs = 4;
   config.num_steps = 64;
   config.total_timesteps = 4 * 64 * 10;
   Trainer cpu(config, 4, Exec{Device::cpu, 1});
+  config.policy_step = std::get<1>(GetParam());
   Trainer gpu(config, 4, Exec{Device::cuda, 0});
   ASSERT_EQ(cpu.params(), gpu.params()) << "the initial weights come from the same keys";
   cpu.update();
@@ -236,7 +241,9 @@ TEST_F(RlParity, GpuTrainingIsDeterministic) {
   EXPECT_EQ(losses[0], losses[1]);
 }
 
-INSTANTIATE_TEST_SUITE_P(Envs, TrainerParity, ::testing::Values("CartPole-v1", "Pendulum-v1", "MinAtar/Breakout"));
+INSTANTIATE_TEST_SUITE_P(Envs, TrainerParity,
+                         ::testing::Combine(::testing::Values("CartPole-v1", "Pendulum-v1", "MinAtar/Breakout"),
+                                            ::testing::Values("fused", "layered")));
 
 }  // namespace
 }  // namespace lamarck::rl

@@ -2,6 +2,7 @@
 // train in, per-agent horizons, a rule plugged in by name, A2C, continuous actions, short learning.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 
@@ -129,6 +130,70 @@ TEST(Trainer, BadConfigsAreRejected) {
   c.num_minibatches = 5;  // 128 samples do not split into 5
   EXPECT_THROW(Trainer(c, 1), InvalidArgument);
   EXPECT_THROW(Trainer(small_config(), 2, Exec{}, {1, 2, 3}), InvalidArgument);
+}
+
+double max_abs_diff(const std::vector<float>& a, const std::vector<float>& b) {
+  double worst = 0;
+  for (size_t i = 0; i < a.size(); ++i) worst = std::max(worst, std::fabs(double(a[i]) - double(b[i])));
+  return worst;
+}
+
+// The fused policy step (one kernel per rollout step: CUDA's default) against the layered one (GEMMs and
+// head launches: the CPU's), both on the CPU. The networks agree to rounding, so the sampled actions, the
+// episodes and the losses of each update match (a logit within rounding of a sampling boundary could flip
+// an action: rare, and fixed by the data) and the parameters after 16 Adam steps agree to a fraction of the
+// learning rate per update. Two threads give the fused path's bits on one.
+class FusedPolicyStep : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(FusedPolicyStep, MatchesTheLayeredStep) {
+  TrainConfig config;
+  config.env = GetParam();
+  config.num_envs = 4;
+  config.num_steps = 64;
+  config.total_timesteps = 4 * 64 * 10;
+  config.policy_step = "layered";
+  Trainer layered(config, 4, Exec{Device::cpu, 1});
+  config.policy_step = "fused";
+  Trainer fused(config, 4, Exec{Device::cpu, 1}), fused2(config, 4, Exec{Device::cpu, 2});
+  ASSERT_EQ(layered.params(), fused.params());
+  // three updates: the biases start at zero, so only the later rollouts exercise them
+  for (int update = 1; update <= 3; ++update) {
+    layered.update();
+    fused.update();
+    fused2.update();
+    for (int64_t p = 0; p < 4; ++p) {
+      const UpdateStats &a = layered.last_stats()[size_t(p)], &b = fused.last_stats()[size_t(p)];
+      EXPECT_EQ(a.episodes, b.episodes) << "update " << update << " agent " << p;
+      if (a.episodes > 0) {
+        EXPECT_NEAR(a.episode_return, b.episode_return, 1e-3 * std::fabs(a.episode_return)) << update << " " << p;
+      }
+      EXPECT_NEAR(a.loss.total, b.loss.total, 1e-4 * std::max(1.0, std::fabs(a.loss.total))) << update << " " << p;
+    }
+    EXPECT_LT(max_abs_diff(layered.params(), fused.params()), 0.1 * 16 * update * config.lr) << update;
+  }
+  EXPECT_EQ(fused.params(), fused2.params());
+}
+
+INSTANTIATE_TEST_SUITE_P(Envs, FusedPolicyStep, ::testing::Values("CartPole-v1", "Pendulum-v1", "MinAtar/Breakout"),
+                         [](const auto& info) {
+                           std::string name = info.param;
+                           for (char& c : name)
+                             if (c == '/' || c == '-') c = '_';
+                           return name;
+                         });
+
+TEST(Trainer, FusedPolicyStepRefusesNetworksTooWideForIt) {
+  TrainConfig c = small_config();
+  c.hidden = {nn::kMaxRowWidth + 1};
+  c.policy_step = "fused";
+  try {
+    Trainer t(c, 1);
+    FAIL() << "expected an error";
+  } catch (const InvalidArgument& e) {
+    EXPECT_NE(std::string(e.what()).find("layered"), std::string::npos) << e.what();
+  }
+  c.policy_step = "auto";  // the CPU takes the layered step whatever the width
+  EXPECT_NO_THROW(Trainer(c, 1));
 }
 
 // Where CUDA cannot run (a CPU-only build, or no visible device), asking for it is a clear error before

@@ -59,6 +59,11 @@ struct TrainConfig {
   std::string activation = "tanh";
   double final_window = 0.05;  // fraction of the updates (at least 1) whose episodes make the final return
   uint64_t seed = 1;
+  // How a rollout step runs the policy: "layered" = a batched GEMM and a bias pass per layer, then the
+  // head (the CPU default); "fused" = one kernel computing each row's whole actor, critic and action
+  // (needs layer widths <= nn::kMaxRowWidth; the CUDA default, where the layered step is a dozen small
+  // launches); "auto" = fused on CUDA when the networks fit, else layered. The two agree to rounding.
+  std::string policy_step = "auto";
 
   template <class V>
   void fields(V& v) {
@@ -87,6 +92,7 @@ struct TrainConfig {
     v("activation", activation).one_of({"tanh", "relu"});
     v("final_window", final_window).range(0, 1);
     v("seed", seed);
+    v("policy_step", policy_step).one_of({"auto", "fused", "layered"});
   }
   // Updates per agent: total_timesteps / (num_envs * num_steps), at least 1.
   int64_t num_updates() const;
@@ -143,6 +149,7 @@ class Trainer {
   TrainConfig config_;
   int64_t P_, E_, T_, obs_dim_;
   Exec exec_;
+  bool fused_policy_step_ = false;  // config.policy_step resolved for this device and network
   std::unique_ptr<envs::BatchEnv> env_;
   std::shared_ptr<const UpdateRule> rule_;
   std::vector<float> rule_params_;

@@ -122,6 +122,82 @@ struct MlpCache {
   const T* output() const { return out.back().data(); }
 };
 
+// ---- one row at a time (fused kernels) -----------------------------------------------------------
+// A fused kernel (the CUDA rollout step, rl/) computes a whole small MLP per thread instead of launching a
+// GEMM and a bias pass per layer: at a few thousand rows of a 64-64 network each launch does microseconds
+// of work, so a layer per launch is bound by the launches. MlpRowLayout is an MlpLayout a kernel can hold
+// by value: up to kMaxRowLayers layers whose outputs are at most kMaxRowWidth wide (the input is read in
+// place, any width).
+constexpr int kMaxRowLayers = 8;
+constexpr int kMaxRowWidth = 128;
+
+struct MlpRowLayout {
+  int32_t num_layers = 0;
+  int32_t sizes[kMaxRowLayers + 1] = {};  // {in, hidden..., out}
+  int64_t offset = 0;                      // first parameter of the MLP in a member's row
+  Activation activation = Activation::tanh;
+
+  static bool fits(const MlpLayout& layout) {
+    if (layout.num_layers() < 1 || layout.num_layers() > kMaxRowLayers) return false;
+    for (int64_t l = 1; l < int64_t(layout.sizes.size()); ++l)
+      if (layout.sizes[size_t(l)] > kMaxRowWidth) return false;
+    return true;
+  }
+  // The row layout of `layout`, which must fit.
+  static MlpRowLayout of(const MlpLayout& layout) {
+    MlpRowLayout m;
+    m.num_layers = int32_t(layout.num_layers());
+    for (int64_t l = 0; l < int64_t(layout.sizes.size()) && l <= kMaxRowLayers; ++l)
+      m.sizes[l] = int32_t(layout.sizes[size_t(l)]);
+    m.offset = layout.offset;
+    m.activation = layout.activation;
+    return m;
+  }
+};
+
+namespace detail {
+// y[j0, j0 + G) = act(x W[:, j0, j0 + G) + b): G independent sums (instruction-level parallelism on a GPU
+// thread, one SIMD register on the CPU), each in input order.
+template <int G, class T>
+LMK_HD LMK_INLINE void row_layer_group(const T* x, int in, const T* w, int width, const T* bias, int j0,
+                                       Activation act, T* y) {
+  T acc[G];
+  LMK_UNROLL
+  for (int u = 0; u < G; ++u) acc[u] = T(0);
+  for (int k = 0; k < in; ++k) {
+    const T xk = x[k];
+    const T* wk = w + int64_t(k) * width + j0;
+    LMK_UNROLL
+    for (int u = 0; u < G; ++u) acc[u] += xk * wk[u];
+  }
+  LMK_UNROLL
+  for (int u = 0; u < G; ++u) y[j0 + u] = activate(act, acc[u] + bias[j0 + u]);
+}
+}  // namespace detail
+
+// out[0, m.sizes[m.num_layers]) = the MLP of one input row x (m.sizes[0] values) with the member parameter
+// row `params`. Each output sums its products in input order, then adds the bias (as the GEMM path, whose
+// own summation order makes the two agree to rounding, not bits); outputs are computed 8 at a time. The
+// hidden activations live in two kMaxRowWidth buffers of the calling thread.
+template <class T>
+LMK_HD inline void mlp_row_forward(const MlpRowLayout& m, const T* params, const T* x, T* out) {
+  T hidden[2][kMaxRowWidth];
+  const T* in_row = x;
+  const T* w = params + m.offset;
+  for (int l = 0; l < m.num_layers; ++l) {
+    const int in = m.sizes[l], width = m.sizes[l + 1];
+    const T* bias = w + int64_t(in) * width;
+    const bool last = l + 1 == m.num_layers;
+    const Activation act = last ? Activation::identity : m.activation;
+    T* y = last ? out : hidden[l % 2];
+    int j = 0;
+    for (; j + 8 <= width; j += 8) detail::row_layer_group<8>(in_row, in, w, width, bias, j, act, y);
+    for (; j < width; ++j) detail::row_layer_group<1>(in_row, in, w, width, bias, j, act, y);
+    in_row = y;
+    w = bias + width;
+  }
+}
+
 namespace detail {
 template <class T, Activation A>
 LMK_HD inline void bias_activate_row(T* y, const T* b, int64_t width) {

@@ -75,6 +75,10 @@ struct CategoricalBackward {
     }
   }
 };
+// The key of sample row r: derive_key(seed, stream, id, step), id = row_ids[r] or r when row_ids is null.
+LMK_HD inline Key sample_key(uint64_t seed, uint64_t stream, uint64_t step, const uint64_t* row_ids, int64_t r) {
+  return derive_key(seed, stream, row_ids ? row_ids[r] : uint64_t(r), step);
+}
 struct CategoricalSample {
   const float* logits;
   int32_t* actions;
@@ -82,7 +86,7 @@ struct CategoricalSample {
   uint64_t seed, stream, step;
   const uint64_t* row_ids = nullptr;  // (rows) the key index of each row (null: r)
   LMK_HD void operator()(int64_t r) const {
-    Philox rng(derive_key(seed, stream, row_ids ? row_ids[r] : uint64_t(r), step));
+    Philox rng(sample_key(seed, stream, step, row_ids, r));
     actions[r] = int32_t(rng.categorical_logits(logits + r * A, int(A)));
   }
 };
@@ -173,6 +177,11 @@ struct GaussianLogStdBackward {  // d_log_std[p, j] (+)= sum_i d_logp (z^2 - 1) 
     g = accumulate ? g + acc : acc;
   }
 };
+// action[j] = mean[j] + exp(log_std[j]) * N(0, 1), j < A, the normals drawn in order from rng.
+LMK_HD inline void gaussian_sample_row(const float* mean, const float* log_std, int64_t A, Philox& rng, float* action) {
+  using std::exp;
+  for (int64_t j = 0; j < A; ++j) action[j] = mean[j] + exp(log_std[j]) * rng.normal();
+}
 struct GaussianSample {
   const float* mean;
   const float* log_std;
@@ -181,10 +190,8 @@ struct GaussianSample {
   uint64_t seed, stream, step;
   const uint64_t* row_ids = nullptr;  // (rows) the key index of each row (null: r)
   LMK_HD void operator()(int64_t r) const {
-    using std::exp;
-    Philox rng(derive_key(seed, stream, row_ids ? row_ids[r] : uint64_t(r), step));
-    const float* ls = log_std + (r / rows_per_member) * log_std_stride;
-    for (int64_t j = 0; j < A; ++j) actions[r * A + j] = mean[r * A + j] + exp(ls[j]) * rng.normal();
+    Philox rng(sample_key(seed, stream, step, row_ids, r));
+    gaussian_sample_row(mean + r * A, log_std + (r / rows_per_member) * log_std_stride, A, rng, actions + r * A);
   }
 };
 }  // namespace detail
