@@ -125,6 +125,7 @@ void run_train(const TrainOptions& o, const GlobalOptions& global) {
   s.add("env", cfg.env);
   s.add("algo", cfg.algo);
   s.add("rule", cfg.algo == "a2c" ? std::string("pg") : cfg.rule);
+  s.add("policy_step", std::string(trainer.policy_step()));  // "auto" resolved for this device and network
   s.add("seeds", K);
   s.add("steps_per_seed", trainer.env_steps_per_agent());
   s.add("wall_time_s", wall);

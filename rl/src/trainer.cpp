@@ -29,6 +29,18 @@ void TrainConfig::validate() const {
   nn::parse_activation(activation);
   if (policy_step != "auto" && policy_step != "fused" && policy_step != "layered")
     throw InvalidArgument("policy_step must be \"auto\", \"fused\" or \"layered\", got \"" + policy_step + "\"");
+  // what the config alone decides; the action width is checked by the Trainer, which knows the env
+  if (policy_step == "fused") {
+    bool fits = int64_t(hidden.size()) <= nn::kMaxRowLayers - 1;
+    for (int64_t h : hidden) fits = fits && h <= nn::kMaxRowWidth;
+    if (!fits) throw InvalidArgument(fused_limits_message());
+  }
+}
+
+std::string TrainConfig::fused_limits_message() {
+  return "policy_step \"fused\" needs at most " + std::to_string(nn::kMaxRowLayers - 1) +
+         " hidden layers and layer widths (hidden sizes and actions) of at most " + std::to_string(nn::kMaxRowWidth) +
+         "; use \"layered\" or \"auto\"";
 }
 
 struct Trainer::Buffers {
@@ -81,11 +93,12 @@ Trainer::Trainer(const TrainConfig& config, int64_t P, const Exec& exec, std::ve
   layout_ = make_agent_layout(obs_dim_, continuous, continuous ? spec.action.size() : spec.action.n, config_.hidden,
                               nn::parse_activation(config_.activation));
   const bool fits = nn::MlpRowLayout::fits(layout_.actor) && nn::MlpRowLayout::fits(layout_.critic);
-  if (config_.policy_step == "fused" && !fits)
-    throw InvalidArgument("policy_step \"fused\" needs at most " + std::to_string(nn::kMaxRowLayers - 1) +
-                          " hidden layers and layer widths (hidden sizes and actions) of at most " +
-                          std::to_string(nn::kMaxRowWidth) + "; use \"layered\" or \"auto\"");
-  fused_policy_step_ = config_.policy_step == "fused" || (config_.policy_step == "auto" && dev == Device::cuda && fits);
+  if (config_.policy_step == "fused" && !fits) throw InvalidArgument(TrainConfig::fused_limits_message());
+  // auto: fused where the layered step is launch-bound, i.e. on CUDA for small networks on small inputs
+  // (classic control); a wide input (MinAtar's 400+) is a real GEMM, which the layered step does better
+  const bool small_input = obs_dim_ <= nn::kMaxRowWidth;
+  fused_policy_step_ = config_.policy_step == "fused" ||
+                       (config_.policy_step == "auto" && dev == Device::cuda && fits && small_input);
   rule_ = rule ? std::move(rule) : std::shared_ptr<const UpdateRule>(make_update_rule(config_.rule, {config_.clip_eps, ""}));
   const std::vector<float> defaults = rule_->default_params();
   for (int64_t p = 0; p < P; ++p) rule_params_.insert(rule_params_.end(), defaults.begin(), defaults.end());

@@ -57,6 +57,7 @@ void check_row_forward(Activation act, const std::vector<int64_t>& sizes, double
 TEST(Mlp, RowForwardMatchesReference) {
   for (Activation act : {Activation::tanh, Activation::relu}) {
     check_row_forward<float>(act, {5, 16, 8, 3}, 1e-5);
+    check_row_forward<float>(act, {6, 12, 20, 11}, 1e-5);  // groups of 8 then a tail of single outputs
     // a MinAtar-sized input: 400-term float sums, so rounding grows to ~1e-5 (the reference is double)
     check_row_forward<float>(act, {400, 64, 64, 6}, 1e-4);
     check_row_forward<double>(act, {4, kMaxRowWidth, kMaxRowWidth, kMaxRowWidth}, 1e-12);

@@ -152,16 +152,19 @@ TEST_P(FusedPolicyStep, MatchesTheLayeredStep) {
   config.num_steps = 64;
   config.total_timesteps = 4 * 64 * 10;
   config.policy_step = "layered";
-  Trainer layered(config, 4, Exec{Device::cpu, 1});
+  // 8 agents: 32 rows of ~9k multiply-adds, past elementwise's cut-off, so the fused step does run on two
+  // threads in fused2
+  const int64_t P = 8;
+  Trainer layered(config, P, Exec{Device::cpu, 1});
   config.policy_step = "fused";
-  Trainer fused(config, 4, Exec{Device::cpu, 1}), fused2(config, 4, Exec{Device::cpu, 2});
+  Trainer fused(config, P, Exec{Device::cpu, 1}), fused2(config, P, Exec{Device::cpu, 2});
   ASSERT_EQ(layered.params(), fused.params());
   // three updates: the biases start at zero, so only the later rollouts exercise them
   for (int update = 1; update <= 3; ++update) {
     layered.update();
     fused.update();
     fused2.update();
-    for (int64_t p = 0; p < 4; ++p) {
+    for (int64_t p = 0; p < P; ++p) {
       const UpdateStats &a = layered.last_stats()[size_t(p)], &b = fused.last_stats()[size_t(p)];
       EXPECT_EQ(a.episodes, b.episodes) << "update " << update << " agent " << p;
       if (a.episodes > 0) {
@@ -192,8 +195,17 @@ TEST(Trainer, FusedPolicyStepRefusesNetworksTooWideForIt) {
   } catch (const InvalidArgument& e) {
     EXPECT_NE(std::string(e.what()).find("layered"), std::string::npos) << e.what();
   }
+  EXPECT_THROW(c.validate(), InvalidArgument) << "the config alone is refused, before any trainer is built";
+  c.hidden = {64, 64, 64, 64, 64, 64, 64, 64};  // eight hidden layers: one more than the row kernel holds
+  EXPECT_THROW(c.validate(), InvalidArgument);
   c.policy_step = "auto";  // the CPU takes the layered step whatever the width
-  EXPECT_NO_THROW(Trainer(c, 1));
+  EXPECT_STREQ(Trainer(c, 1).policy_step(), "layered");
+  EXPECT_STREQ(Trainer(small_config(), 1).policy_step(), "layered");
+  c = small_config();
+  c.policy_step = "fused";
+  EXPECT_STREQ(Trainer(c, 1).policy_step(), "fused");
+  c.policy_step = "fast";
+  EXPECT_THROW(c.validate(), InvalidArgument);
 }
 
 // Where CUDA cannot run (a CPU-only build, or no visible device), asking for it is a clear error before

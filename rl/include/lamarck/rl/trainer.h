@@ -60,9 +60,10 @@ struct TrainConfig {
   double final_window = 0.05;  // fraction of the updates (at least 1) whose episodes make the final return
   uint64_t seed = 1;
   // How a rollout step runs the policy: "layered" = a batched GEMM and a bias pass per layer, then the
-  // head (the CPU default); "fused" = one kernel computing each row's whole actor, critic and action
-  // (needs layer widths <= nn::kMaxRowWidth; the CUDA default, where the layered step is a dozen small
-  // launches); "auto" = fused on CUDA when the networks fit, else layered. The two agree to rounding.
+  // head; "fused" = one kernel computing each row's whole actor, critic and action (at most
+  // nn::kMaxRowLayers - 1 hidden layers, hidden and action widths <= nn::kMaxRowWidth); "auto" = fused on
+  // CUDA when the networks fit and the observation has at most nn::kMaxRowWidth values (classic control:
+  // there the layered step is a dozen launches of microseconds), else layered. The two agree to rounding.
   std::string policy_step = "auto";
 
   template <class V>
@@ -96,8 +97,10 @@ struct TrainConfig {
   }
   // Updates per agent: total_timesteps / (num_envs * num_steps), at least 1.
   int64_t num_updates() const;
-  // Checks the combination of fields (minibatch divisibility); throws InvalidArgument.
+  // Checks the combination of fields (minibatch divisibility, the fused step's limits); throws
+  // InvalidArgument.
   void validate() const;
+  static std::string fused_limits_message();
 };
 
 // What one update reports, per agent.
@@ -139,6 +142,8 @@ class Trainer {
   const AgentLayout& layout() const { return layout_; }
   std::vector<float> params() const { return params_.to_host(); }
   const TrainConfig& config() const { return config_; }
+  // The policy step this trainer runs ("fused" or "layered": config.policy_step resolved).
+  const char* policy_step() const { return fused_policy_step_ ? "fused" : "layered"; }
 
  private:
   struct Buffers;
