@@ -26,6 +26,13 @@ using namespace lamarck;
 
 namespace {
 
+// Where a trainer's time went: the rollouts (policy steps and env steps) and the learning (GAE, shuffles,
+// minibatch passes, Adam), in seconds and as shares of the two.
+void print_phases(const rl::Trainer& t) {
+  const double r = t.rollout_seconds(), l = t.learn_seconds(), sum = r + l > 0 ? r + l : 1.0;
+  std::printf("phases: rollout %.2f s (%.0f%%), learning %.2f s (%.0f%%)\n", r, 100.0 * r / sum, l, 100.0 * l / sum);
+}
+
 double now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
@@ -109,6 +116,7 @@ int main(int argc, char** argv) {
                 (long long)t.env_steps_per_agent(), wall, double(t.env_steps_per_agent()) / wall, t.final_returns()[0]);
     std::printf("ratio vs CleanRL ppo.py (pass its wall time for 5e5 steps as CLEANRL_S): %s\n",
                 std::getenv("CLEANRL_S") ? std::to_string(std::atof(std::getenv("CLEANRL_S")) / wall).c_str() : "n/a");
+    print_phases(t);
   } else if (mode == "population") {
     const int64_t P = argc > 2 ? std::atoll(argv[2]) : 64;
     rl::TrainConfig c;
@@ -124,6 +132,7 @@ int main(int argc, char** argv) {
                 (long long)P, (long long)t.env_steps_per_agent(), threads, wall, steps / wall);
     std::printf("training FLOPs %.0f per env step -> %.1f GFLOP/s = %.1f%% of the batched-GEMM peak %.1f GFLOP/s\n",
                 flops_per_step(t), gflops, 100.0 * gflops / peak, peak);
+    print_phases(t);
   } else if (mode == "memory") {
     const int64_t P = argc > 2 ? std::atoll(argv[2]) : 1024;
     const long before = peak_rss_kb();
@@ -158,6 +167,7 @@ int main(int argc, char** argv) {
                 c.policy_step.c_str());
     std::printf("training FLOPs %.0f per env step -> %.1f GFLOP/s = %.2f%% of the cuBLAS peak %.1f GFLOP/s (P=%lld)\n",
                 flops_per_step(t), gflops, 100.0 * gflops / peak, peak, (long long)P);
+    print_phases(t);
   } else {
     std::fprintf(stderr, "usage: rl_bench gemm | single [steps] | population [P] [steps] | memory [P] | gpu [P] [steps] [auto|fused|layered]\n");
     return 2;

@@ -1,6 +1,7 @@
 #include "lamarck/rl/trainer.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 
@@ -352,8 +353,15 @@ bool Trainer::update() {
   bool any = false;
   for (int64_t p = 0; p < P_; ++p) any = any || update_[size_t(p)] < horizon_[size_t(p)];
   if (!any) return false;
+  // wall time per phase: on CUDA both end waiting for the device (the rollout reads its episode sums to
+  // the host, Adam's step synchronizes), so the clock sees the device work too
+  const auto t0 = std::chrono::steady_clock::now();
   collect_rollout();
+  const auto t1 = std::chrono::steady_clock::now();
   learn();
+  const auto t2 = std::chrono::steady_clock::now();
+  rollout_seconds_ += std::chrono::duration<double>(t1 - t0).count();
+  learn_seconds_ += std::chrono::duration<double>(t2 - t1).count();
   ++global_update_;
   for (int64_t p = 0; p < P_; ++p)
     if (update_[size_t(p)] < horizon_[size_t(p)]) return true;

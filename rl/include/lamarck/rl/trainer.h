@@ -142,6 +142,10 @@ class Trainer {
   const AgentLayout& layout() const { return layout_; }
   std::vector<float> params() const { return params_.to_host(); }
   const TrainConfig& config() const { return config_; }
+  // Wall seconds spent so far collecting rollouts (acting and stepping the envs) and learning from them
+  // (GAE, shuffles, minibatch passes, Adam).
+  double rollout_seconds() const { return rollout_seconds_; }
+  double learn_seconds() const { return learn_seconds_; }
   // The policy step this trainer runs ("fused" or "layered": config.policy_step resolved).
   const char* policy_step() const { return fused_policy_step_ ? "fused" : "layered"; }
 
@@ -168,6 +172,7 @@ class Trainer {
   std::vector<uint64_t> streams_;   // (P) random stream of each agent
   DeviceArray<uint64_t> row_ids_;   // (P * E) streams_[p] * E + e: the key index of env instance / action row
   int64_t global_update_ = 0;
+  double rollout_seconds_ = 0, learn_seconds_ = 0;
   std::vector<std::vector<float>> curves_;
   std::vector<double> window_sum_;
   std::vector<int64_t> window_count_;
