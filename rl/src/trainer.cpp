@@ -30,11 +30,14 @@ void TrainConfig::validate() const {
   nn::parse_activation(activation);
   if (policy_step != "auto" && policy_step != "fused" && policy_step != "layered")
     throw InvalidArgument("policy_step must be \"auto\", \"fused\" or \"layered\", got \"" + policy_step + "\"");
-  // what the config alone decides; the action width is checked by the Trainer, which knows the env
+  // what the config alone decides (the hidden layers, between a placeholder input and output of width 1);
+  // the action width is checked by the Trainer, which knows the env
   if (policy_step == "fused") {
-    bool fits = int64_t(hidden.size()) <= nn::kMaxRowLayers - 1;
-    for (int64_t h : hidden) fits = fits && h <= nn::kMaxRowWidth;
-    if (!fits) throw InvalidArgument(fused_limits_message());
+    std::vector<int64_t> sizes = {1};
+    sizes.insert(sizes.end(), hidden.begin(), hidden.end());
+    sizes.push_back(1);
+    if (!nn::MlpRowLayout::fits(nn::MlpLayout(sizes, nn::Activation::tanh, 0)))
+      throw InvalidArgument(fused_limits_message());
   }
 }
 
