@@ -36,8 +36,12 @@ __global__ void transpose_tiles(const float* in, float* out, int64_t rows, int64
 // stores are coalesced, and a tiled transpose moves them to (N, kObsSize); one thread per instance writing
 // its own 400-1000 floats would make every store of a warp touch 32 different sectors.
 template <class Env>
-void step_cuda(const BatchView<Env>& v, const typename Env::Action* actions, int64_t n) {
+void step_cuda(const BatchView<Env>& v, const typename Env::Action* actions, int64_t n, bool plain) {
   if constexpr (ObserveStrided<Env>::value) {
+    if (plain) {
+      parallel_for(Exec{Device::cuda, 0}, n, StepKernel<Env>{v, actions});
+      return;
+    }
     parallel_for(Exec{Device::cuda, 0}, n, StepKernelStrided<Env>{v, actions});
     const int64_t k = Env::kObsSize;
     const dim3 block(32, 8), grid(unsigned((n + 31) / 32), unsigned((k + 31) / 32));
@@ -46,6 +50,7 @@ void step_cuda(const BatchView<Env>& v, const typename Env::Action* actions, int
     transpose_tiles<<<grid, block>>>(v.obs_t, v.obs, k, n);
     LMK_CUDA_CHECK(cudaGetLastError());
   } else {
+    (void)plain;  // one kernel either way
     parallel_for(Exec{Device::cuda, 0}, n, StepKernel<Env>{v, actions});
   }
 }
@@ -56,7 +61,7 @@ void reset_cuda(const BatchView<Env>& v, uint64_t seed, const uint64_t* ids, int
 }
 
 #define LMK_ENVS_INSTANTIATE_CUDA(Env)                                                            \
-  template void step_cuda<Env>(const BatchView<Env>&, const typename Env::Action*, int64_t);      \
+  template void step_cuda<Env>(const BatchView<Env>&, const typename Env::Action*, int64_t, bool); \
   template void reset_cuda<Env>(const BatchView<Env>&, uint64_t, const uint64_t*, int64_t);
 
 LMK_ENVS_INSTANTIATE_CUDA(CartPole)

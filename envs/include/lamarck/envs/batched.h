@@ -216,9 +216,11 @@ struct ResetKernel {
   LMK_HD void operator()(int64_t i) const { reset_one(v, i, seed, ids); }
 };
 
-// CUDA launches, defined for every registered env in envs/src/envs_cuda.cu (CUDA builds only).
+// CUDA launches, defined for every registered env in envs/src/envs_cuda.cu (CUDA builds only). `plain`:
+// the per-instance StepKernel even for kObserveStrided envs (the reference path, for parity and the
+// comparison loop of the bench).
 template <class Env>
-void step_cuda(const BatchView<Env>& v, const typename Env::Action* actions, int64_t n);
+void step_cuda(const BatchView<Env>& v, const typename Env::Action* actions, int64_t n, bool plain);
 template <class Env>
 void reset_cuda(const BatchView<Env>& v, uint64_t seed, const uint64_t* ids, int64_t n);
 
@@ -285,7 +287,6 @@ class Batched final : public BatchEnv {
     rewards_ = DeviceArray<float>(n_, d);
     terminated_ = DeviceArray<uint8_t>(n_, d);
     truncated_ = DeviceArray<uint8_t>(n_, d);
-    if (ObserveStrided<Env>::value && d == Device::cuda) obs_t_ = DeviceArray<float>(n_ * Env::kObsSize, d);
     set_params(std::vector<Params>{params});
   }
 
@@ -306,7 +307,8 @@ class Batched final : public BatchEnv {
   }
   const std::vector<Params>& params() const { return params_host_; }
 
-  // Use the plain per-instance kernel on the CPU instead of the chunked fast path (for tests).
+  // Use the plain per-instance kernel (StepKernel) instead of the fast path: the CPU's chunked loop, or
+  // CUDA's strided observations and transpose (for tests and the bench's comparison loop).
   void set_reference_path(bool on) { reference_path_ = on; }
   // Use the strided-observation kernel and transpose that CUDA runs, on the CPU (for tests; envs with
   // kObserveStrided only).
@@ -314,7 +316,6 @@ class Batched final : public BatchEnv {
     if (on && !ObserveStrided<Env>::value)
       throw InvalidArgument(spec_.name + ": no strided observation path (kObserveStrided)");
     strided_path_ = on;
-    if (on && obs_t_.size() == 0) obs_t_ = DeviceArray<float>(n_ * Env::kObsSize, exec_.device);
   }
 
   const Spec& spec() const override { return spec_; }
@@ -456,9 +457,13 @@ class Batched final : public BatchEnv {
                             (std::is_same_v<Action, int32_t> ? "int32 (discrete)" : "float32 (box)") +
                             " actions");
     } else {
+      // the strided path's scratch, allocated on its first use (a reference batch never needs it)
+      const bool strided = ObserveStrided<Env>::value && !reference_path_ &&
+                           (exec_.device == Device::cuda || strided_path_);
+      if (strided) obs_t_.ensure(n_ * Env::kObsSize, exec_.device);
       if (exec_.device == Device::cuda) {
 #ifdef LAMARCK_WITH_CUDA
-        step_cuda<Env>(view(), actions, n_);
+        step_cuda<Env>(view(), actions, n_, reference_path_);
 #else
         require_device(exec_);
 #endif
@@ -489,7 +494,8 @@ class Batched final : public BatchEnv {
   DeviceArray<int32_t> steps_;
   DeviceArray<float> obs_, final_obs_, rewards_;
   DeviceArray<uint8_t> terminated_, truncated_;
-  DeviceArray<float> obs_t_;  // (kObsSize, N) scratch of the strided step (CUDA, or the CPU test path)
+  DeviceArray<float> obs_t_;  // (kObsSize, N) scratch of the strided step (CUDA, or the CPU test path);
+                              // empty until that step first runs
 };
 
 // Params from optional JSON (validated against Params::fields: unknown keys, types, ranges).

@@ -22,8 +22,9 @@ namespace lamarck::envs {
 std::unique_ptr<BatchEnv> make_env(const std::string& name, int64_t num_envs, const Exec& exec = {},
                                    const std::string& params_json = "");
 
-// The same env stepped by the plain per-instance kernel instead of the CPU fast path (tests, and the
-// comparison loop of `lamarck envs bench`); identical results.
+// The same env stepped by the plain per-instance kernel instead of the fast path (the CPU's chunked loop,
+// CUDA's strided observations): for tests and the comparison loop of `lamarck envs bench`; identical
+// results.
 std::unique_ptr<BatchEnv> make_reference_env(const std::string& name, int64_t num_envs, const Exec& exec = {},
                                              const std::string& params_json = "");
 
