@@ -357,11 +357,12 @@ bool Trainer::update() {
   for (int64_t p = 0; p < P_; ++p) any = any || update_[size_t(p)] < horizon_[size_t(p)];
   if (!any) return false;
   // wall time per phase: on CUDA both end waiting for the device (the rollout reads its episode sums to
-  // the host, Adam's step synchronizes), so the clock sees the device work too
+  // the host; the learning phase's last Adam step is waited for here), so the clock sees the device work
   const auto t0 = std::chrono::steady_clock::now();
   collect_rollout();
   const auto t1 = std::chrono::steady_clock::now();
   learn();
+  synchronize(exec_);
   const auto t2 = std::chrono::steady_clock::now();
   rollout_seconds_ += std::chrono::duration<double>(t1 - t0).count();
   learn_seconds_ += std::chrono::duration<double>(t2 - t1).count();

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <tuple>
@@ -140,10 +141,22 @@ TEST_P(MinibatchParity, OneStepOnFixedDataMatches) {
     EXPECT_NEAR(a.approx_kl, b.approx_kl, 1e-6) << p;
     EXPECT_LE(std::fabs(a.clip_frac - b.clip_frac), 1.0 / double(d.M) + 1e-12) << p;  // one r at the edge
   }
-  EXPECT_LT(max_abs_diff(cpu.grads, gpu.grads), 1e-6 * std::max(1.0, max_abs(cpu.grads)));
-  // Adam's first step moves every parameter by lr * g / (|g| + eps) after clipping: near g = 0 a gradient
-  // difference d moves it by up to lr * d / eps = 100 d, so 1e-6 allows 1e-4 (a tenth of lr)
-  EXPECT_LT(max_abs_diff(cpu.params_after, gpu.params_after), 1e-4);
+  // cuBLAS sums in another order than Eigen, and Eigen's tanh rounds differently from fast_tanh: rounding
+  // only; a wrong layout or index is off by the size of the gradient itself
+  const double grad_diff = max_abs_diff(cpu.grads, gpu.grads), grad_max = max_abs(cpu.grads);
+  std::printf("%s %s %s: max |grad cpu - gpu| = %.3g (max |grad| %.3g)\n", c.continuous ? "gaussian" : "categorical",
+              c.activation, c.rule, grad_diff, grad_max);
+  EXPECT_LT(grad_diff, 1e-5 * std::max(1.0, grad_max));
+  // Adam's first step moves parameter i by lr * g_i / (|g_i| + eps) (g after a clip factor common to the
+  // member), whose slope in g_i is at most lr / eps = 100: the step may differ by 100 times the gradient
+  // difference of that parameter (plus the clip factor's rounding), and by no more
+  double excess = 0;
+  for (size_t i = 0; i < cpu.params_after.size(); ++i) {
+    const double allowed = 1e-6 + 100.0 * (std::fabs(double(cpu.grads[i]) - double(gpu.grads[i])) +
+                                           1e-6 * std::fabs(double(cpu.grads[i])));
+    excess = std::max(excess, std::fabs(double(cpu.params_after[i]) - double(gpu.params_after[i])) - allowed);
+  }
+  EXPECT_LE(excess, 0.0);
 }
 
 INSTANTIATE_TEST_SUITE_P(HeadsAndRules, MinibatchParity,

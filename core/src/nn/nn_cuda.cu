@@ -20,7 +20,8 @@ cublasHandle_t handle() {
   std::call_once(once, [] {
     if (cublasCreate(&h) != CUBLAS_STATUS_SUCCESS) throw Error("cublasCreate failed");
     // deterministic results: no split-K reductions with atomics
-    cublasSetAtomicsMode(h, CUBLAS_ATOMICS_NOT_ALLOWED);
+    if (cublasSetAtomicsMode(h, CUBLAS_ATOMICS_NOT_ALLOWED) != CUBLAS_STATUS_SUCCESS)
+      throw Error("cublasSetAtomicsMode failed");
   });
   return h;
 }
@@ -28,18 +29,22 @@ void check(cublasStatus_t status, const char* what) {
   if (status != CUBLAS_STATUS_SUCCESS) throw Error(std::string("cuBLAS ") + what + " failed: status " + std::to_string(int(status)));
 }
 cublasOperation_t op(Trans t) { return t == Trans::no ? CUBLAS_OP_N : CUBLAS_OP_T; }
+
+// cuBLAS wants every leading dimension >= 1; with k = 0 a row-major ld may be 0 (gemm_args), and cuBLAS
+// then computes C = beta C, as the CPU path does.
+int ld(int64_t x) { return int(x > 1 ? x : 1); }
 }  // namespace
 
 void gemm_batched_cuda(const GemmArgs& g, float alpha, const float* a, const float* b, float beta, float* c) {
-  check(cublasSgemmStridedBatched(handle(), op(g.tb), op(g.ta), int(g.n), int(g.m), int(g.k), &alpha, b, int(g.ldb),
-                                  g.stride_b, a, int(g.lda), g.stride_a, &beta, c, int(g.ldc), g.stride_c,
+  check(cublasSgemmStridedBatched(handle(), op(g.tb), op(g.ta), int(g.n), int(g.m), int(g.k), &alpha, b, ld(g.ldb),
+                                  g.stride_b, a, ld(g.lda), g.stride_a, &beta, c, ld(g.ldc), g.stride_c,
                                   int(g.batch)),
         "SgemmStridedBatched");
 }
 
 void gemm_batched_cuda(const GemmArgs& g, double alpha, const double* a, const double* b, double beta, double* c) {
-  check(cublasDgemmStridedBatched(handle(), op(g.tb), op(g.ta), int(g.n), int(g.m), int(g.k), &alpha, b, int(g.ldb),
-                                  g.stride_b, a, int(g.lda), g.stride_a, &beta, c, int(g.ldc), g.stride_c,
+  check(cublasDgemmStridedBatched(handle(), op(g.tb), op(g.ta), int(g.n), int(g.m), int(g.k), &alpha, b, ld(g.ldb),
+                                  g.stride_b, a, ld(g.lda), g.stride_a, &beta, c, ld(g.ldc), g.stride_c,
                                   int(g.batch)),
         "DgemmStridedBatched");
 }
@@ -84,8 +89,9 @@ void adam_update_cuda(const AdamArrays& arrays, int64_t P, const AdamCoef* coef,
   memory::copy(coef_scratch, Device::cuda, coef, Device::cpu, sizeof(AdamCoef) * size_t(P));
   AdamArrays a = arrays;
   a.coef = coef_scratch;
+  // queued without a host wait: whatever reads the parameters next is ordered behind it on the default
+  // stream (the temporary's block goes back to the cache, reused only by work queued later)
   parallel_for(Exec{Device::cuda, 0}, P * a.n, AdamElements{a});
-  synchronize(Exec{Device::cuda, 0});
 }
 
 }  // namespace lamarck::nn::detail

@@ -90,6 +90,12 @@ void cpu_for(int threads, bool parallel, int64_t n, F f) {
   for (int64_t i = 0; i < n; ++i) f(i);
 }
 
+// All device work is ordered on the legacy default stream: kernels queued without a wait (below), freed
+// blocks reused by later work (device_array.cpp). A per-thread default stream would break both.
+#if defined(__CUDACC__) && defined(CUDA_API_PER_THREAD_DEFAULT_STREAM)
+#error "lamarck relies on the legacy default stream: do not build with --default-stream per-thread"
+#endif
+
 // f(i) for i in [0, n). On CUDA it returns before the kernel finishes (see below).
 template <class F>
 void parallel_for(const Exec& exec, int64_t n, F f) {
