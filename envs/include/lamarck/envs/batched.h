@@ -127,32 +127,25 @@ LMK_HD inline void reset_one(const BatchView<Env>& v, int64_t i, uint64_t seed, 
   Env::observe(p, s, v.obs + i * Env::kObsSize);
 }
 
-// The end of an episode (if it ended) and the observation of instance i, after its physics stepped.
+// The end of instance i's episode, on its state s (not yet stored): the final observation, then a reset
+// that makes s the first state of the next episode.
 template <class Env>
-LMK_HD inline void end_episode(const BatchView<Env>& v, int64_t i) {
+LMK_HD inline void end_episode(const BatchView<Env>& v, int64_t i, typename Env::State& s) {
   const auto& p = v.params_of(i);
-  typename Env::State s = v.load_state(i);
   Env::observe(p, s, v.final_obs + i * Env::kObsSize);
   Philox rng(v.keys[i], v.counters[i]);
   Env::reset(p, s, rng);
-  v.store_state(i, s);
   v.counters[i] = rng.counter;
   v.steps[i] = 0;
 }
 
+// The physics of instance i on its state s: new state, reward, terminated, truncated (Gymnasium's
+// TimeLimit: truncated when the episode reaches max_episode_steps, reported even on a terminal step).
+// Returns whether the episode ended.
 template <class Env>
-LMK_HD inline void finish_one(const BatchView<Env>& v, int64_t i) {
-  if (v.terminated[i] || v.truncated[i]) end_episode(v, i);
-  Env::observe(v.params_of(i), v.load_state(i), v.obs + i * Env::kObsSize);
-}
-
-// The physics of instance i: new state, reward, terminated, truncated (Gymnasium's TimeLimit:
-// truncated when the episode reaches max_episode_steps, reported even on a terminal step).
-template <class Env>
-LMK_HD LMK_INLINE void physics_one(const BatchView<Env>& v, int64_t i, const typename Env::Params& p,
-                               const typename Env::Action* actions) {
+LMK_HD LMK_INLINE bool physics(const BatchView<Env>& v, int64_t i, const typename Env::Params& p,
+                               const typename Env::Action* actions, typename Env::State& s) {
   Transition t;
-  typename Env::State s = v.load_state(i);
   if constexpr (Env::kStepDrawsRandom) {
     Philox rng(v.keys[i], v.counters[i]);
     t = Env::step(p, s, actions + i * Env::kActionSize, rng);
@@ -161,19 +154,52 @@ LMK_HD LMK_INLINE void physics_one(const BatchView<Env>& v, int64_t i, const typ
     Philox unused(Key{{0, 0}});  // never drawn from: the CPU loop over instances stays vectorisable
     t = Env::step(p, s, actions + i * Env::kActionSize, unused);
   }
-  v.store_state(i, s);
   const int32_t steps = v.steps[i] + 1;
   v.steps[i] = steps;
   v.rewards[i] = t.reward;
+  const bool truncated = (p.max_episode_steps > 0) & (steps >= p.max_episode_steps);
   v.terminated[i] = t.terminated ? 1 : 0;
-  v.truncated[i] = (p.max_episode_steps > 0) & (steps >= p.max_episode_steps) ? 1 : 0;
+  v.truncated[i] = truncated ? 1 : 0;
+  return t.terminated | truncated;
+}
+
+// The physics of instance i with its state loaded and stored (the CPU passes).
+template <class Env>
+LMK_HD LMK_INLINE void physics_one(const BatchView<Env>& v, int64_t i, const typename Env::Params& p,
+                                   const typename Env::Action* actions) {
+  typename Env::State s = v.load_state(i);
+  physics(v, i, p, actions, s);
+  v.store_state(i, s);
+}
+
+// The end of an episode (if it ended) and the observation of instance i, after its physics stepped.
+template <class Env>
+LMK_HD inline void finish_one(const BatchView<Env>& v, int64_t i) {
+  typename Env::State s = v.load_state(i);
+  if (v.terminated[i] || v.truncated[i]) {
+    end_episode(v, i, s);
+    v.store_state(i, s);
+  }
+  Env::observe(v.params_of(i), s, v.obs + i * Env::kObsSize);
+}
+
+// A whole step of instance i with one load and one store of its state (the state of a large env, such as
+// Seaquest's ~600 bytes, is the costliest memory traffic of a GPU step after the observation): physics,
+// end of episode, observation into obs (float*, or a StridedObs for kObserveStrided envs).
+template <class Env, class Obs>
+LMK_HD inline void step_and_observe(const BatchView<Env>& v, int64_t i, const typename Env::Action* actions,
+                                    Obs obs) {
+  const auto& p = v.params_of(i);
+  typename Env::State s = v.load_state(i);
+  if (physics(v, i, p, actions, s)) end_episode(v, i, s);
+  v.store_state(i, s);
+  Env::observe(p, s, obs);
 }
 
 // The plain, obviously right step of instance i (used on the GPU and as the CPU reference).
 template <class Env>
 LMK_HD inline void step_one(const BatchView<Env>& v, int64_t i, const typename Env::Action* actions) {
-  physics_one(v, i, v.params_of(i), actions);
-  finish_one(v, i);
+  step_and_observe(v, i, actions, v.obs + i * Env::kObsSize);
 }
 
 template <class Env>
@@ -190,11 +216,7 @@ template <class Env>
 struct StepKernelStrided {
   BatchView<Env> v;
   const typename Env::Action* actions;
-  LMK_HD void operator()(int64_t i) const {
-    physics_one(v, i, v.params_of(i), actions);
-    if (v.terminated[i] || v.truncated[i]) end_episode(v, i);
-    Env::observe(v.params_of(i), v.load_state(i), StridedObs{v.obs_t + i, v.n});
-  }
+  LMK_HD void operator()(int64_t i) const { step_and_observe(v, i, actions, StridedObs{v.obs_t + i, v.n}); }
 };
 
 // out[i, k] = in[k, i]: the (K, N) scratch to (N, K) observations, one instance per call (the CPU check of
@@ -259,7 +281,11 @@ void step_cpu(const BatchView<Env>& v, const typename Env::Action* actions, int6
     for (int64_t i = begin; i < end; ++i) physics_one(w, i, w.params_of(i), acts);
     // ended episodes (rare): final observation and reset; then every observation
     for (int64_t i = begin; i < end; ++i)
-      if (w.terminated[i] | w.truncated[i]) end_episode(w, i);
+      if (w.terminated[i] | w.truncated[i]) {
+        typename Env::State s = w.load_state(i);
+        end_episode(w, i, s);
+        w.store_state(i, s);
+      }
     for (int64_t i = begin; i < end; ++i) Env::observe(w.params_of(i), w.load_state(i), w.obs + i * Env::kObsSize);
   });
 }
