@@ -16,9 +16,10 @@ run() {  # env batch steps; a failing env is reported and the table goes on
   local gpu plain cpu
   gpu=$("$lamarck" envs bench --device cuda --env "$1" --batch "$2" --steps "$3" --json -q) ||
     { printf '%-24s %8s FAIL (see the log)\n' "$1" "$2"; failed=1; return 0; }
-  plain=$(field reference_steps_per_second <<<"$gpu")
-  gpu=$(field steps_per_second <<<"$gpu")
-  cpu=$("$lamarck" envs bench --device cpu --env "$1" --batch "$2" --steps $(( $3 / 10 > 0 ? $3 / 10 : 1 )) --no-reference --json -q | field steps_per_second)
+  plain=$(field reference_steps_per_second <<<"$gpu") && gpu=$(field steps_per_second <<<"$gpu") ||
+    { printf '%-24s %8s FAIL (unreadable cuda result)\n' "$1" "$2"; failed=1; return 0; }
+  cpu=$("$lamarck" envs bench --device cpu --env "$1" --batch "$2" --steps $(( $3 / 10 > 0 ? $3 / 10 : 1 )) --no-reference --json -q | field steps_per_second) ||
+    { printf '%-24s %8s %14.4g FAIL (cpu)\n' "$1" "$2" "$gpu"; failed=1; return 0; }
   python3 -c "import sys; g,p,c=float(sys.argv[3]),float(sys.argv[4]),float(sys.argv[5]); print('%-24s %8s %14.4g %14.4g %14.4g %7.1fx' % (sys.argv[1], sys.argv[2], g, p, c, g/c))" "$1" "$2" "$gpu" "$plain" "$cpu"
 }
 run CartPole-v1 65536 2000

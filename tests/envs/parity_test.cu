@@ -74,6 +74,8 @@ TEST_P(Parity, SameTrajectoryOnCpuAndGpu) {
     const bool check_plain_obs = t % 3 == 2;
     const auto p_obs = check_plain_obs ? to_host(gpu_plain->observations(), n * obs) : std::vector<float>();
     const auto p_fin = check_plain_obs ? to_host(gpu_plain->final_observations(), n * obs) : std::vector<float>();
+    const float* c_obs = cpu->observations();
+    const float* c_fin = cpu->final_observations();
     for (int64_t i = 0; i < n; ++i) {
       ASSERT_EQ(cpu->terminated()[i], g_term[size_t(i)]) << GetParam() << " instance " << i << " step " << t;
       ASSERT_EQ(cpu->truncated()[i], g_trunc[size_t(i)]) << GetParam() << " instance " << i << " step " << t;
@@ -84,11 +86,11 @@ TEST_P(Parity, SameTrajectoryOnCpuAndGpu) {
       const bool done = cpu->terminated()[i] || cpu->truncated()[i];
       ended += done;
       for (int64_t k = 0; k < obs; ++k) {
-        const float c = cpu->observations()[i * obs + k];
+        const float c = c_obs[i * obs + k];
         worst = std::max(worst, double(std::fabs(c - g_obs[size_t(i * obs + k)])));
         if (check_plain_obs) worst_plain = std::max(worst_plain, double(std::fabs(c - p_obs[size_t(i * obs + k)])));
         if (done) {
-          const float f = cpu->final_observations()[i * obs + k];
+          const float f = c_fin[i * obs + k];
           worst = std::max(worst, double(std::fabs(f - g_fin[size_t(i * obs + k)])));
           if (check_plain_obs)
             worst_plain = std::max(worst_plain, double(std::fabs(f - p_fin[size_t(i * obs + k)])));

@@ -20,8 +20,11 @@ cublasHandle_t handle() {
   std::call_once(once, [] {
     if (cublasCreate(&h) != CUBLAS_STATUS_SUCCESS) throw Error("cublasCreate failed");
     // deterministic results: no split-K reductions with atomics
-    if (cublasSetAtomicsMode(h, CUBLAS_ATOMICS_NOT_ALLOWED) != CUBLAS_STATUS_SUCCESS)
+    if (cublasSetAtomicsMode(h, CUBLAS_ATOMICS_NOT_ALLOWED) != CUBLAS_STATUS_SUCCESS) {
+      cublasDestroy(h);
+      h = nullptr;
       throw Error("cublasSetAtomicsMode failed");
+    }
   });
   return h;
 }

@@ -92,7 +92,7 @@ void cpu_for(int threads, bool parallel, int64_t n, F f) {
 
 // All device work is ordered on the legacy default stream: kernels queued without a wait (below), freed
 // blocks reused by later work (device_array.cpp). A per-thread default stream would break both.
-#if defined(__CUDACC__) && defined(CUDA_API_PER_THREAD_DEFAULT_STREAM)
+#if defined(CUDA_API_PER_THREAD_DEFAULT_STREAM)
 #error "lamarck relies on the legacy default stream: do not build with --default-stream per-thread"
 #endif
 
