@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "lamarck/core/config.h"
 #include "lamarck/core/error.h"
 #include "lamarck/core/nn/heads.h"
 #include "lamarck/envs/registry.h"
@@ -22,14 +23,12 @@ constexpr uint64_t kStreamInit = 0x1001, kStreamAction = 0x1002, kStreamShuffle 
 int64_t TrainConfig::num_updates() const { return std::max<int64_t>(1, total_timesteps / (num_envs * num_steps)); }
 
 void TrainConfig::validate() const {
+  check_config(*this, "train config");  // each field's range and choices (fields())
   const int64_t batch = num_envs * num_steps;
   const int64_t minibatches = algo == "a2c" ? 1 : num_minibatches;
   if (batch % minibatches != 0)
     throw InvalidArgument("num_envs * num_steps = " + std::to_string(batch) +
                           " is not divisible by num_minibatches = " + std::to_string(minibatches));
-  nn::parse_activation(activation);
-  if (policy_step != "auto" && policy_step != "fused" && policy_step != "layered")
-    throw InvalidArgument("policy_step must be \"auto\", \"fused\" or \"layered\", got \"" + policy_step + "\"");
   // what the config alone decides (the hidden layers, between a placeholder input and output of width 1);
   // the action width is checked by the Trainer, which knows the env
   if (policy_step == "fused") {

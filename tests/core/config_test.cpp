@@ -85,6 +85,32 @@ TEST(Config, OutOfRangeAndBadChoice) {
   EXPECT_NE(error_of(R"({"envs": []})").find("envs must not be empty"), std::string::npos);
 }
 
+std::string check_error_of(const RunConfig& c) {
+  try {
+    check_config(c, "built");
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Config, CheckConfigRunsTheFieldChecksOnAConfigBuiltInCode) {
+  EXPECT_EQ(check_error_of(RunConfig()), "");
+  RunConfig c;
+  c.popsize = 1;
+  EXPECT_NE(check_error_of(c).find("built: config: popsize = 1 is out of range: must be >= 2"), std::string::npos)
+      << check_error_of(c);
+  c = RunConfig();
+  c.strategy = "cmaes";
+  EXPECT_NE(check_error_of(c).find("did you mean 'cma_es'"), std::string::npos) << check_error_of(c);
+  c = RunConfig();
+  c.optimizer.beta1 = 1.5;  // nested
+  EXPECT_NE(check_error_of(c).find("optimizer.beta1 = 1.5 is out of range"), std::string::npos) << check_error_of(c);
+  c = RunConfig();
+  c.envs.clear();
+  EXPECT_NE(check_error_of(c).find("envs must not be empty"), std::string::npos) << check_error_of(c);
+}
+
 TEST(Config, InvalidJsonIsReported) {
   EXPECT_NE(error_of(R"({"popsize": 10,)").find("invalid JSON"), std::string::npos);
 }

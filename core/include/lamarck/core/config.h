@@ -237,6 +237,33 @@ class Writer {
   std::string path_;
 };
 
+// Runs the field checks (ranges, choices) of a config built or changed in code, nested structs and
+// vectors included: the checks parse_config runs while reading.
+class Checker {
+ public:
+  explicit Checker(std::string path) : path_(std::move(path)) {}
+
+  template <class T>
+  FieldCheck<T> operator()(const char* key, T& value) {
+    const std::string path = join_path(path_, key);
+    check(value, path);
+    return FieldCheck<T>(&value, path);
+  }
+
+  template <class T>
+  static void check(T& value, const std::string& path) {
+    if constexpr (is_vector<T>::value) {
+      for (size_t i = 0; i < value.size(); ++i) check(value[i], path + "[" + std::to_string(i) + "]");
+    } else if constexpr (!std::is_arithmetic_v<T> && !std::is_same_v<T, std::string>) {
+      Checker nested(path);
+      value.fields(nested);
+    }
+  }
+
+ private:
+  std::string path_;
+};
+
 void parse_document(rapidjson::Document& doc, const std::string& text, const std::string& source);
 std::string to_pretty_string(const rapidjson::Value& value);
 
@@ -253,6 +280,17 @@ T parse_config(const std::string& text, const std::string& source, T config = T(
     throw ConfigError(source + ": " + e.what());
   }
   return config;
+}
+
+// Throws ConfigError for a field of `config` outside its declared range or choices (a config built in code,
+// or a parsed one changed afterwards, e.g. by command-line options); `source` names it in the message.
+template <class T>
+void check_config(const T& config, const std::string& source) {
+  try {
+    config_detail::Checker::check(const_cast<T&>(config), "");  // fields() only reads through a Checker
+  } catch (const ConfigError& e) {
+    throw ConfigError(source + ": " + e.what());
+  }
 }
 
 // Reads and validates a JSON config file.

@@ -97,8 +97,8 @@ struct TrainConfig {
   }
   // Updates per agent: total_timesteps / (num_envs * num_steps), at least 1.
   int64_t num_updates() const;
-  // Checks the combination of fields (minibatch divisibility, the fused step's limits); throws
-  // InvalidArgument.
+  // Checks every field's range and choices (fields(), as parsing does) and their combination (minibatch
+  // divisibility, the fused step's limits); throws InvalidArgument.
   void validate() const;
   static std::string fused_limits_message();
 };
