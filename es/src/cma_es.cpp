@@ -2,7 +2,7 @@
 // (Hansen 2009) restarts. See cma_es.h.
 #include "lamarck/es/cma_es.h"
 
-#include <Eigen/Dense>
+#include "lamarck/core/eigen.h"
 #include <algorithm>
 #include <cmath>
 #include <limits>

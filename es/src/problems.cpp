@@ -1,7 +1,7 @@
 // Benchmark functions (BBOB 2009 definitions, Hansen et al., INRIA RR-6829). See problems.h.
 #include "lamarck/es/problems.h"
 
-#include <Eigen/Dense>
+#include "lamarck/core/eigen.h"
 #include <cmath>
 
 #include "lamarck/core/error.h"

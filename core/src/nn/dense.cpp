@@ -1,7 +1,6 @@
-#define EIGEN_DONT_PARALLELIZE
 #include "lamarck/core/nn/dense.h"
 
-#include <Eigen/Core>
+#include "lamarck/core/eigen.h"
 #include <algorithm>
 
 #include "lamarck/core/error.h"

@@ -1,8 +1,7 @@
 // Batched GEMM on the CPU with Eigen; see gemm.h.
-#define EIGEN_DONT_PARALLELIZE  // lamarck owns the threads: one task per (member, row block)
 #include "lamarck/core/nn/gemm.h"
 
-#include <Eigen/Core>
+#include "lamarck/core/eigen.h"
 #include <algorithm>
 
 namespace lamarck::nn {

@@ -1,7 +1,6 @@
-#define EIGEN_DONT_PARALLELIZE
 #include "lamarck/core/nn/init.h"
 
-#include <Eigen/QR>
+#include "lamarck/core/eigen.h"
 #include <cmath>
 
 namespace lamarck::nn {
