@@ -10,23 +10,13 @@
 #include "lamarck/core/config.h"
 #include "lamarck/core/progress.h"
 #include "lamarck/core/serialize.h"
+#include "lamarck/core/stats.h"
 #include "lamarck/rl/trainer.h"
-#if defined(LAMARCK_OBJECTIVES_HAS_RL)
 #include "lamarck/learned_objectives/rl_rules.h"
-#endif
 
 namespace lamarck::cli {
 
 namespace {
-
-// Two-sided 95% quantile of Student's t with df degrees of freedom.
-double t_quantile_975(int64_t df) {
-  static const double table[] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-                                 2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-                                 2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
-  if (df < 1) return std::nan("");
-  return df <= 30 ? table[df - 1] : 1.96;
-}
 
 struct TrainOptions {
   std::string env, algo, config, out;
@@ -50,12 +40,8 @@ void run_train(const TrainOptions& o, const GlobalOptions& global) {
   const Exec exec = global.exec();
   std::shared_ptr<const rl::UpdateRule> rule;
   if (!o.objective.empty()) {
-#if defined(LAMARCK_OBJECTIVES_HAS_RL)
     rule = objectives::load_update_rule(o.objective);
     cfg.rule = rule->name();
-#else
-    throw InvalidArgument("--objective needs the learned_objectives layer, which this build does not have");
-#endif
   }
   rl::Trainer trainer(cfg, o.seeds, exec, {}, rule);
   const int64_t updates = trainer.max_updates();
@@ -91,15 +77,11 @@ void run_train(const TrainOptions& o, const GlobalOptions& global) {
   progress.finish();
   const double wall = progress.elapsed_s();
 
-  // final return across seeds
+  // final return across seeds: mean and 95% interval
   const std::vector<double> finals = trainer.final_returns();
-  double mean = 0;
-  for (double f : finals) mean += f;
-  mean /= double(finals.size());
-  double var = 0;
-  for (double f : finals) var += (f - mean) * (f - mean);
+  const MeanInterval final_interval = mean_interval(finals);
+  const double mean = final_interval.mean, half = final_interval.half_width;
   const int64_t K = int64_t(finals.size());
-  const double half = K > 1 ? t_quantile_975(K - 1) * std::sqrt(var / double(K - 1)) / std::sqrt(double(K)) : 0.0;
 
   if (!o.out.empty()) {
     std::filesystem::create_directories(o.out);

@@ -1,11 +1,38 @@
 // lamarck: the command-line tool. `lamarck --help` lists the subcommands.
 #include <omp.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "cli/commands.h"
 #include "lamarck/core/error.h"
 #include "lamarck/core/progress.h"
+#include "lamarck/learned_objectives/rl_rules.h"
+
+namespace {
+
+// CLI11 answers an unknown subcommand with "A subcommand is required"; name it instead, with the nearest
+// valid one. The first argument that is neither an option nor a global option's value is the subcommand.
+void check_subcommand_name(const CLI::App& app, int argc, char** argv) {
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+    names.push_back(sub->get_name());
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--device" || arg == "--threads") {
+      ++i;  // the option's value
+      continue;
+    }
+    if (!arg.empty() && arg[0] == '-') continue;
+    if (std::find(names.begin(), names.end(), arg) == names.end())
+      lamarck::throw_unknown_choice("subcommand", arg, names);
+    return;
+  }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace lamarck;
@@ -24,27 +51,24 @@ int main(int argc, char** argv) {
     if (global.threads > 0) omp_set_num_threads(global.threads);
   });
 
+  // every update rule, fixed and learned, by name for every subcommand (train --config, meta-train, ...)
+  objectives::register_rl_rules();
+
   cli::add_version_command(app, global);
-#ifdef LAMARCK_CLI_HAS_ES
   cli::add_es_command(app, global);
-#endif
-#ifdef LAMARCK_CLI_HAS_ENVS
   cli::add_envs_command(app, global);
-#endif
-#ifdef LAMARCK_CLI_HAS_RL
   cli::add_rl_command(app, global);
-#endif
-#ifdef LAMARCK_CLI_HAS_LEARNED_OBJECTIVES
   cli::add_learned_objectives_command(app, global);
-#endif
-#ifdef LAMARCK_CLI_HAS_META
   cli::add_meta_command(app, global);
-#endif
 
   try {
+    check_subcommand_name(app, argc, argv);
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  } catch (const InvalidArgument& e) {
+    std::fprintf(stderr, "lamarck: error: %s\nRun with --help for more information.\n", e.what());
+    return 2;
   } catch (const Error& e) {
     std::fprintf(stderr, "lamarck: error: %s\n", e.what());
     return 2;

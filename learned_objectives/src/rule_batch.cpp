@@ -107,7 +107,7 @@ RuleSample<double> rule_at(const Rule& rule, double r, double adv, double progre
   return rule_sample<double, float>(rule.kind, rule.constants, rule.theta_ptr(), r, adv, progress, log_horizon);
 }
 
-#if !defined(LAMARCK_OBJECTIVES_HAS_CUDA)
+#if !defined(LAMARCK_WITH_CUDA)
 void detail::evaluate_cuda(RuleKind, const RuleConstants&, const float*, int64_t, const SampleBatch&, float*,
                            float*) {
   throw Error("learned_objectives was built without CUDA: run with --device cpu");

@@ -11,37 +11,7 @@ namespace lamarck::meta {
 
 namespace {
 constexpr uint64_t kStreamHeldOut = 0x6d657461686f6c64ull;  // "metahold"
-
-// Two-sided 95% Student t quantiles for 1..30 degrees of freedom; 1.96 beyond.
-double t95(int64_t dof) {
-  static const double table[30] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-                                   2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-                                   2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
-  if (dof < 1) return 0.0;
-  return dof <= 30 ? table[dof - 1] : 1.96;
-}
 }  // namespace
-
-MeanInterval mean_interval(const std::vector<double>& values) {
-  MeanInterval m;
-  double sum = 0.0;
-  for (double v : values)
-    if (std::isfinite(v)) {
-      sum += v;
-      ++m.n;
-    }
-  if (m.n == 0) {
-    m.mean = std::nan("");
-    return m;
-  }
-  m.mean = sum / double(m.n);
-  if (m.n < 2) return m;
-  double sq = 0.0;
-  for (double v : values)
-    if (std::isfinite(v)) sq += (v - m.mean) * (v - m.mean);
-  m.half_width = t95(m.n - 1) * std::sqrt(sq / double(m.n - 1)) / std::sqrt(double(m.n));
-  return m;
-}
 
 uint64_t held_out_seed(uint64_t seed, int64_t env_index, int64_t horizon_index) {
   const Key k = derive_key(seed, kStreamHeldOut, uint64_t(env_index), uint64_t(horizon_index));

@@ -1,24 +1,14 @@
 """lamarck: discovering learning algorithms by evolution.
 
-Submodules (each present when the C++ layer behind it was built):
+Submodules:
   lamarck.envs        batched environments as Gymnasium-style vector envs
   lamarck.es          evolution strategies with ask/tell
   lamarck.objectives  discovered objectives: load, inspect, evaluate the drift
+  lamarck.rl          inner-loop training (lamarck.train) and the registered update rules
 """
 from . import _lamarck
 from ._lamarck import Error, __version__, with_cuda
+from . import envs, es, objectives, rl  # noqa: F401
+from .rl import train, update_rule_names  # noqa: F401
 
-__all__ = ["Error", "__version__", "with_cuda"]
-
-if hasattr(_lamarck, "envs"):
-    from . import envs  # noqa: F401
-    __all__.append("envs")
-if hasattr(_lamarck, "es"):
-    from . import es  # noqa: F401
-    __all__.append("es")
-if hasattr(_lamarck, "objectives"):
-    from . import objectives  # noqa: F401
-    __all__.append("objectives")
-if hasattr(_lamarck, "rl"):
-    from .rl import train  # noqa: F401
-    __all__.append("train")
+__all__ = ["Error", "__version__", "with_cuda", "envs", "es", "objectives", "rl", "train", "update_rule_names"]

@@ -14,13 +14,19 @@ import numpy as np
 
 from . import _lamarck
 
-__all__ = ["train"]
+__all__ = ["train", "update_rule_names"]
 
 
-def train(env="CartPole-v1", total_steps=None, seeds=1, objective=None, algo="ppo", config=None, seed=None,
+def update_rule_names():
+    """Every registered update rule, fixed and learned (the values a train config's "rule" takes)."""
+    return list(_lamarck.rl.update_rule_names())
+
+
+def train(env=None, total_steps=None, seeds=1, objective=None, algo=None, config=None, seed=None,
           device="cpu", **overrides):
     """Trains `seeds` agents in lockstep and returns their learning curves (see the module docstring).
 
+    env, algo: override the config's (without a config: "CartPole-v1", "ppo").
     config: a dict or a path to a JSON config (as `lamarck train --config`); keyword arguments override it.
     objective: a discovered-objective file or a built-in rule name ('ppo_clip', 'dpo').
     """
@@ -33,8 +39,12 @@ def train(env="CartPole-v1", total_steps=None, seeds=1, objective=None, algo="pp
         cfg = dict(config)
     else:
         raise TypeError(f"config must be a dict or a path, got {type(config).__name__}")
-    cfg["env"] = env
-    cfg["algo"] = algo
+    if env is not None:
+        cfg["env"] = env
+    cfg.setdefault("env", "CartPole-v1")
+    if algo is not None:
+        cfg["algo"] = algo
+    cfg.setdefault("algo", "ppo")
     if total_steps is not None:
         cfg["total_timesteps"] = int(total_steps)
     if seed is not None:

@@ -14,13 +14,15 @@ namespace py = pybind11;
 namespace lamarck::python {
 
 void bind_rl(py::module_ m) {
+  objectives::register_rl_rules();
+  m.def("update_rule_names", [] { return rl::update_rule_names(); },
+        "Every registered update rule (a train config's \"rule\"), fixed and learned.");
   m.def(
       "train",
       [](const std::string& config_json, int64_t seeds, const std::string& objective, const std::string& device) {
         if (seeds <= 0) throw InvalidArgument("seeds must be > 0, got " + std::to_string(seeds));
         rl::TrainConfig config = parse_config<rl::TrainConfig>(config_json, "train config");
         config.validate();
-        objectives::register_rl_rules();
         std::shared_ptr<const rl::UpdateRule> rule;
         if (!objective.empty()) rule = objectives::load_update_rule(objective);
         rl::Trainer trainer(config, seeds, Exec{parse_device(device), 0}, {}, rule);

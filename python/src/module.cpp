@@ -27,16 +27,8 @@ PYBIND11_MODULE(_lamarck, m) {
     }
   });
 
-#ifdef LAMARCK_PY_HAS_ENVS
   lamarck::python::bind_envs(m.def_submodule("envs", "batched environments"));
-#endif
-#ifdef LAMARCK_PY_HAS_ES
   lamarck::python::bind_es(m.def_submodule("es", "evolution strategies"));
-#endif
-#ifdef LAMARCK_PY_HAS_LEARNED_OBJECTIVES
   lamarck::python::bind_learned_objectives(m.def_submodule("objectives", "discovered objectives"));
-#endif
-#ifdef LAMARCK_PY_HAS_RL
   lamarck::python::bind_rl(m.def_submodule("rl", "inner-loop training"));
-#endif
 }

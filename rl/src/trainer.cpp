@@ -102,7 +102,7 @@ Trainer::Trainer(const TrainConfig& config, int64_t P, const Exec& exec, std::ve
   const bool small_input = obs_dim_ <= nn::kMaxRowWidth;
   fused_policy_step_ = config_.policy_step == "fused" ||
                        (config_.policy_step == "auto" && dev == Device::cuda && fits && small_input);
-  rule_ = rule ? std::move(rule) : std::shared_ptr<const UpdateRule>(make_update_rule(config_.rule, {config_.clip_eps, ""}));
+  rule_ = rule ? std::move(rule) : std::shared_ptr<const UpdateRule>(make_update_rule(config_.rule, {config_.clip_eps, config_.rule_file}));
   const std::vector<float> defaults = rule_->default_params();
   for (int64_t p = 0; p < P; ++p) rule_params_.insert(rule_params_.end(), defaults.begin(), defaults.end());
 

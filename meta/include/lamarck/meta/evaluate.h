@@ -12,16 +12,15 @@
 #include <vector>
 
 #include "lamarck/core/backend.h"
+#include "lamarck/core/stats.h"
 #include "lamarck/learned_objectives/rule_batch.h"
 #include "lamarck/meta/config.h"
 
 namespace lamarck::meta {
 
-// Mean and half-width of the 95% interval (Student t with n - 1 degrees of freedom) of finite values.
-struct MeanInterval {
-  double mean = 0.0, half_width = 0.0;
-  int64_t n = 0;
-};
+// Mean and 95% interval of finite values: lamarck::mean_interval (core/stats.h).
+using lamarck::MeanInterval;
+using lamarck::mean_interval;
 
 struct EvalRow {
   std::string objective;        // a label: "mean", "ppo_clip", a file name...
@@ -46,7 +45,6 @@ struct EvalRow {
 // mean and 95% interval. Meaningful for rows evaluated on the same tasks (same env, horizon, seed).
 MeanInterval paired_difference(const EvalRow& a, const EvalRow& b);
 
-MeanInterval mean_interval(const std::vector<double>& values);
 
 // The seed of the held-out tasks of (env index, horizon index): a Philox stream no training task uses.
 uint64_t held_out_seed(uint64_t seed, int64_t env_index, int64_t horizon_index);

@@ -37,6 +37,7 @@ struct TrainConfig {
   std::string env = "CartPole-v1";
   std::string algo = "ppo";          // ppo | a2c (a2c: one epoch, one minibatch, rule "pg", no value clip)
   std::string rule = "ppo_clip";     // a registered UpdateRule
+  std::string rule_file;             // the rule's parameters: a discovered-objective file ("objective", lpo, ...)
   int64_t num_envs = 4;              // E, per agent
   int64_t num_steps = 128;           // T, rollout length
   int64_t total_timesteps = 500000;  // per agent
@@ -71,6 +72,7 @@ struct TrainConfig {
     v("env", env).non_empty();
     v("algo", algo).one_of({"ppo", "a2c"});
     v("rule", rule).non_empty();
+    v("rule_file", rule_file);
     v("num_envs", num_envs).at_least(1);
     v("num_steps", num_steps).at_least(1);
     v("total_timesteps", total_timesteps).at_least(1);

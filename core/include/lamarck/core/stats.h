@@ -1,0 +1,25 @@
+// Statistics over seeds: Student's t distribution and the mean with its confidence interval, as every
+// report of lamarck (train, evaluate, the main job's held-out evaluation) quotes final returns.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace lamarck {
+
+// P(T <= t) for Student's t with `dof` > 0 degrees of freedom (dof may be fractional, e.g. Welch's).
+double student_t_cdf(double t, double dof);
+
+// The p-quantile of Student's t with `dof` > 0 degrees of freedom, 0 < p < 1 (accurate to ~1e-12
+// relative). Throws InvalidArgument outside those ranges.
+double student_t_quantile(double p, double dof);
+
+// Mean and half-width of the two-sided `confidence` interval of the mean (Student t with n - 1 degrees
+// of freedom) over the finite values; n counts them. n = 0: mean NaN; n = 1: half_width 0.
+struct MeanInterval {
+  double mean = 0.0, half_width = 0.0;
+  int64_t n = 0;
+};
+MeanInterval mean_interval(const std::vector<double>& values, double confidence = 0.95);
+
+}  // namespace lamarck

@@ -1,0 +1,91 @@
+"""The `lamarck` command as a user runs it: `train --config` with every registered update rule, and the
+errors for an unknown rule or subcommand."""
+import json
+import os
+import subprocess
+
+import numpy as np
+import pytest
+
+import lamarck
+
+CLI = os.environ.get("LAMARCK_CLI")
+pytestmark = pytest.mark.skipif(not CLI, reason="LAMARCK_CLI must point at the lamarck binary (set by ctest)")
+CONFIGS = os.path.join(os.path.dirname(__file__), "..", "..", "experiments", "configs")
+
+
+def run(*args):
+    return subprocess.run([CLI, *args], capture_output=True, text=True, timeout=300)
+
+
+def lpo_objective_file(path):
+    """A discovered-objective file of rule lpo with small random weights."""
+    rng = np.random.default_rng(1)
+    hidden = 128
+    doc = {
+        "lamarck": {"kind": "discovered_objective", "version": 1, "writer": "test"},
+        "data": {
+            "rule": "lpo", "features": lamarck.objectives.feature_names("lpo"), "hidden": hidden,
+            "clip_eps": 0.2, "dpo_alpha": 2.0, "dpo_beta": 0.6,
+            "weights": [float(w) for w in rng.normal(0, 0.05, size=8 * hidden + hidden)],
+            "provenance": {"source": "test", "config": "", "generation": 0, "candidate": "mean",
+                           "has_fitness": False, "fitness": 0.0, "lamarck_version": "test"},
+        },
+    }
+    path.write_text(json.dumps(doc))
+    return path
+
+
+@pytest.mark.parametrize("rule", lamarck.update_rule_names())
+def test_train_config_runs_every_registered_rule(rule, tmp_path):
+    with open(os.path.join(CONFIGS, "cartpole_ppo.json")) as f:
+        cfg = json.load(f)
+    cfg["rule"] = rule
+    cfg["total_timesteps"] = 2048
+    if rule == "objective":
+        cfg["rule_file"] = str(lpo_objective_file(tmp_path / "lpo.json"))
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(cfg))
+    out = run("-q", "train", "--config", str(path), "--json")
+    assert out.returncode == 0, out.stderr
+    summary = json.loads(out.stdout)
+    assert summary["steps_per_seed"] == 2048
+    assert summary["rule"] == (rule if rule != "objective" else "objective")
+
+
+def test_every_learned_rule_is_registered():
+    names = set(lamarck.update_rule_names())
+    assert {"ppo_clip", "pg", "dpo", "lpo", "ta_lpo", "objective"} <= names
+
+
+def test_rule_file_of_another_rule_is_refused(tmp_path):
+    cfg = {"env": "CartPole-v1", "rule": "ta_lpo", "rule_file": str(lpo_objective_file(tmp_path / "lpo.json")),
+           "total_timesteps": 512}
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(cfg))
+    out = run("-q", "train", "--config", str(path))
+    assert out.returncode != 0
+    assert "holds a 'lpo' objective, not 'ta_lpo'" in out.stderr
+
+
+def test_unknown_rule_names_the_nearest(tmp_path):
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps({"env": "CartPole-v1", "rule": "ta_lp", "total_timesteps": 512}))
+    out = run("-q", "train", "--config", str(path))
+    assert out.returncode == 2
+    assert "did you mean 'ta_lpo'" in out.stderr
+
+
+@pytest.mark.parametrize("args", [["trian"], ["--threads", "1", "trian", "--json"]])
+def test_unknown_subcommand_names_the_nearest(args):
+    out = run(*args)
+    assert out.returncode == 2
+    assert "unknown subcommand 'trian'; did you mean 'train'?" in out.stderr
+
+
+def test_python_train_keeps_the_configs_env_and_algo():
+    out = lamarck.train(config=os.path.join(CONFIGS, "cartpole_a2c.json"), total_steps=400, seeds=1)
+    # cartpole_a2c: 8 envs x 5 steps per update -> 400 steps are 10 updates (PPO's 4 x 128 would be 1)
+    assert out["curves"].shape == (1, 10)
+    with pytest.raises(ValueError, match="unknown env|did you mean"):
+        lamarck.train(config={"env": "MinAtar/Breakoot"}, total_steps=400)
