@@ -40,7 +40,8 @@ void Reader::wrong_type(const rapidjson::Value& json, const std::string& path, c
 }
 
 void parse_document(rapidjson::Document& doc, const std::string& text, const std::string& source) {
-  doc.Parse(text.c_str(), text.size());
+  // full precision: every number written with 17 significant digits reads back to the same double
+  doc.Parse<rapidjson::kParseFullPrecisionFlag>(text.c_str(), text.size());
   if (doc.HasParseError())
     throw ConfigError(source + ": invalid JSON: " + rapidjson::GetParseError_En(doc.GetParseError()) +
                       " at byte " + std::to_string(doc.GetErrorOffset()));
@@ -52,6 +53,13 @@ std::string to_pretty_string(const rapidjson::Value& value) {
   writer.SetIndent(' ', 2);
   value.Accept(writer);
   return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
+}
+
+std::string to_compact_string(const rapidjson::Value& value) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  value.Accept(writer);
+  return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 }  // namespace lamarck::config_detail

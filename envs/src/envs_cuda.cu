@@ -56,13 +56,13 @@ void step_cuda(const BatchView<Env>& v, const typename Env::Action* actions, int
 }
 
 template <class Env>
-void reset_cuda(const BatchView<Env>& v, uint64_t seed, const uint64_t* ids, int64_t n) {
-  parallel_for(Exec{Device::cuda, 0}, n, ResetKernel<Env>{v, seed, ids});
+void reset_cuda(const BatchView<Env>& v, uint64_t seed, const uint64_t* ids, const int64_t* which, int64_t n) {
+  parallel_for(Exec{Device::cuda, 0}, n, ResetKernel<Env>{v, seed, ids, which});
 }
 
 #define LMK_ENVS_INSTANTIATE_CUDA(Env)                                                            \
   template void step_cuda<Env>(const BatchView<Env>&, const typename Env::Action*, int64_t, bool); \
-  template void reset_cuda<Env>(const BatchView<Env>&, uint64_t, const uint64_t*, int64_t);
+  template void reset_cuda<Env>(const BatchView<Env>&, uint64_t, const uint64_t*, const int64_t*, int64_t);
 
 LMK_ENVS_INSTANTIATE_CUDA(CartPole)
 LMK_ENVS_INSTANTIATE_CUDA(Acrobot)

@@ -170,6 +170,57 @@ class VectorEnv:
     def restore(self, snapshot):
         self._env.restore(snapshot)
 
+    # ---- levels: each instance's Params (see BatchEnv in envs/include/lamarck/envs/batch_env.h) ----
+    def _instances(self, ids):
+        if ids is None:
+            return list(range(self.num_envs))
+        if np.isscalar(ids):
+            ids = [ids]
+        out = []
+        for i in ids:
+            if isinstance(i, (bool, np.bool_)) or not isinstance(i, (int, np.integer)):
+                raise ValueError(f"instance ids must be integers, got {i!r}")
+            out.append(int(i))
+        return out
+
+    def get_levels(self, ids=None):
+        """The levels (dicts of every Params field) of the instances `ids` (default: all)."""
+        return [json.loads(self._env.get_level(i)) for i in self._instances(ids)]
+
+    def set_levels(self, levels, ids=None):
+        """Gives the instances `ids` (default: all) their levels: one dict for all, or one per instance.
+
+        A dict overrides fields of each instance's current level and is validated (unknown keys name the
+        nearest valid one; types and ranges are checked); on an error no level is written. The dynamics
+        change at once; the initial state from each instance's next reset (see reset_instances).
+        """
+        instances = self._instances(ids)
+        if isinstance(levels, dict):
+            levels = [levels]
+        if not isinstance(levels, (list, tuple)) or not all(isinstance(x, dict) for x in levels):
+            raise ValueError("levels must be a dict or a list of dicts")
+        self._env.set_levels(instances, [json.dumps(x) for x in levels])
+
+    def level_bytes(self, i):
+        """Instance i's level in its compact canonical binary form (equal levels, equal bytes)."""
+        return self._env.get_level_bytes(int(i))
+
+    def set_level_bytes(self, levels, ids=None):
+        self._env.set_level_bytes(self._instances(ids), [bytes(x) for x in levels])
+
+    def level_hash(self, i):
+        """A 64-bit hash of instance i's level, the same on every machine."""
+        return self._env.level_hash(int(i))
+
+    def level_fields(self, i=0):
+        """[(name, type, current value as JSON)] of instance i's level, in declaration order."""
+        return self._env.level_fields(int(i))
+
+    def reset_instances(self, ids, seed=0):
+        """Resets only the instances `ids` (the others keep their episodes); returns all observations."""
+        self._env.reset_instances(int(seed) % (1 << 64), self._instances(ids))
+        return self._obs(self._env.observations())
+
     def observations(self):
         """The current observations (after the last reset or step)."""
         return self._obs(self._env.observations())

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "bindings.h"
 #include "lamarck/core/device_array.h"
@@ -121,6 +123,24 @@ class PyBatchEnv {
   py::bytes snapshot() const { return py::bytes(env_->snapshot()); }
   void restore(const py::bytes& data) { env_->restore(std::string(data)); }
 
+  // levels: JSON strings and canonical bytes per instance (the Python layer turns JSON into dicts)
+  std::string get_level(int64_t i) const { return env_->get_level(i); }
+  void set_levels(const std::vector<int64_t>& instances, const std::vector<std::string>& levels) {
+    env_->set_levels(instances, levels);
+  }
+  py::bytes get_level_bytes(int64_t i) const { return py::bytes(env_->get_level_bytes(i)); }
+  void set_level_bytes(const std::vector<int64_t>& instances, const std::vector<py::bytes>& levels) {
+    std::vector<std::string> raw(levels.begin(), levels.end());
+    env_->set_level_bytes(instances, raw);
+  }
+  uint64_t level_hash(int64_t i) const { return env_->level_hash(i); }
+  std::vector<std::tuple<std::string, std::string, std::string>> level_fields(int64_t i) const {
+    std::vector<std::tuple<std::string, std::string, std::string>> out;
+    for (const ConfigField& f : env_->level_fields(i)) out.emplace_back(f.path, f.type, f.value);
+    return out;
+  }
+  void reset_instances(uint64_t seed, const std::vector<int64_t>& instances) { env_->reset_instances(seed, instances); }
+
   const envs::Spec& spec() const { return env_->spec(); }
   int64_t n() const { return env_->num_envs(); }
   Device device() const { return env_->exec().device; }
@@ -168,6 +188,13 @@ void bind_envs(py::module_ m) {
       .def("set_state", &PyBatchEnv::set_state, py::arg("state"))
       .def("snapshot", &PyBatchEnv::snapshot)
       .def("restore", &PyBatchEnv::restore, py::arg("snapshot"))
+      .def("get_level", &PyBatchEnv::get_level, py::arg("instance"))
+      .def("set_levels", &PyBatchEnv::set_levels, py::arg("instances"), py::arg("levels"))
+      .def("get_level_bytes", &PyBatchEnv::get_level_bytes, py::arg("instance"))
+      .def("set_level_bytes", &PyBatchEnv::set_level_bytes, py::arg("instances"), py::arg("levels"))
+      .def("level_hash", &PyBatchEnv::level_hash, py::arg("instance"))
+      .def("level_fields", &PyBatchEnv::level_fields, py::arg("instance"))
+      .def("reset_instances", &PyBatchEnv::reset_instances, py::arg("seed"), py::arg("instances"))
       .def_property_readonly("num_envs", &PyBatchEnv::n)
       .def_property_readonly("name", [](const PyBatchEnv& e) { return e.spec().name; })
       .def_property_readonly("max_episode_steps", [](const PyBatchEnv& e) { return e.spec().max_episode_steps; })

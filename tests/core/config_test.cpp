@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+
 namespace lamarck {
 namespace {
 
@@ -125,6 +127,74 @@ TEST(Config, ResolvedConfigRoundTrips) {
   EXPECT_EQ(back.popsize, 12);
   EXPECT_DOUBLE_EQ(back.optimizer.lr, 0.25);
   EXPECT_EQ(config_to_json(back), json);
+}
+
+// A level-like struct: fixed-size arrays (a maze's walls) beside scalars.
+struct Grid {
+  std::array<uint8_t, 6> walls = {1, 0, 0, 1, 0, 1};
+  std::array<float, 2> goal = {0.5f, 1.5f};
+  int32_t size = 3;
+  double noise = 0.1;
+  template <class V>
+  void fields(V& v) {
+    v("walls", walls);
+    v("goal", goal);
+    v("size", size).at_least(1);
+    v("noise", noise).range(0, 1);
+  }
+};
+
+TEST(Config, FixedSizeArraysReadWriteAndCheckTheirLength) {
+  const Grid g = parse_config<Grid>(R"({"walls": [0, 0, 1, 1, 1, 0], "goal": [2, 3]})", "grid");
+  EXPECT_EQ(g.walls[2], 1);
+  EXPECT_EQ(g.goal[1], 3.0f);
+  EXPECT_EQ(parse_config<Grid>(config_to_json(g), "again").walls, g.walls);
+  try {
+    parse_config<Grid>(R"({"walls": [0, 1]})", "grid");
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("walls must have exactly 6 elements, got 2"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(parse_config<Grid>(R"({"walls": [0, 1, 2, 3, 4, 300]})", "grid"), ConfigError);  // > uint8
+}
+
+TEST(Config, CanonicalBytesRoundTripAndAreChecked) {
+  Grid g;
+  g.noise = 0.25;
+  const std::string bytes = config_to_bytes(g);
+  EXPECT_EQ(bytes.size(), 6u + 2 * 4u + 4u + 8u);  // no padding
+  const Grid back = config_from_bytes<Grid>(bytes, "bytes");
+  EXPECT_EQ(back.walls, g.walls);
+  EXPECT_EQ(back.noise, 0.25);
+  EXPECT_EQ(config_to_bytes(back), bytes);
+  EXPECT_THROW(config_from_bytes<Grid>(bytes.substr(1), "bytes"), ConfigError);
+  EXPECT_THROW(config_from_bytes<Grid>(bytes + "z", "bytes"), ConfigError);
+  Grid bad = g;
+  bad.noise = 2.0;  // out of its declared range: refused when read back
+  EXPECT_THROW(config_from_bytes<Grid>(config_to_bytes(bad), "bytes"), ConfigError);
+  // strings and vectors carry their length
+  RunConfig r;
+  r.envs = {"a", "bc"};
+  EXPECT_EQ(config_from_bytes<RunConfig>(config_to_bytes(r), "run").envs, r.envs);
+}
+
+TEST(Config, FieldsAreListedWithTypesAndValues) {
+  const std::vector<ConfigField> f = config_fields(RunConfig());
+  ASSERT_EQ(f.size(), 7u);
+  EXPECT_EQ(f[0].path, "strategy");
+  EXPECT_EQ(f[0].value, "\"open_es\"");
+  EXPECT_EQ(f[1].type, "an integer");
+  EXPECT_EQ(f[4].value, "[\"CartPole-v1\"]");
+  EXPECT_EQ(f[5].path, "optimizer.lr");
+  EXPECT_EQ(f[6].value, "0.9");
+  EXPECT_EQ(config_fields(Grid())[0].type, "an array of fixed size");
+}
+
+TEST(Config, LongNumbersReadBackExactly) {
+  // 17 significant digits (what the writer emits for a double) parse to the same double
+  const Optimizer o = parse_config<Optimizer>(R"({"lr": 28.274333882308138, "beta1": 0.20943951023931953})", "o");
+  EXPECT_EQ(o.lr, 28.274333882308138);
+  EXPECT_EQ(o.beta1, 0.20943951023931953);
 }
 
 }  // namespace

@@ -132,3 +132,47 @@ def test_bad_actions_raise_not_crash():
         env.step(np.array([0, 1, 2, 0]))
     obs, *_ = env.step(np.array([0, 1, 1, 0]))  # still usable afterwards
     assert obs.shape == (4, 4)
+
+
+def test_levels_per_instance_from_python():
+    env = lamarck.envs.make_vec("CartPole-v1", num_envs=4, seed=0)
+    levels = env.get_levels()
+    assert len(levels) == 4 and levels[0]["gravity"] == pytest.approx(9.8)
+    names = [name for name, _, _ in env.level_fields()]
+    assert names[0] == "gravity" and "max_episode_steps" in names
+    h = env.level_hash(0)
+    env.set_levels({"gravity": 20.0}, ids=[1, 3])
+    assert [lv["gravity"] for lv in env.get_levels()] == pytest.approx([9.8, 20.0, 9.8, 20.0])
+    assert env.level_hash(0) == h and env.level_hash(1) != h
+    # bytes round trip; a dict per instance
+    env.set_level_bytes([env.level_bytes(1)], ids=[0])
+    assert env.get_levels([0])[0]["gravity"] == pytest.approx(20.0)
+    env.set_levels([{"tau": 0.01}, {"tau": 0.03}], ids=[2, 3])
+    assert [lv["tau"] for lv in env.get_levels([2, 3])] == pytest.approx([0.01, 0.03])
+    # the heavier instances fall faster: same actions, different trajectories only where the level differs
+    light = lamarck.envs.make_vec("CartPole-v1", num_envs=4, seed=0)
+    env.reset(seed=5)
+    light.reset(seed=5)
+    for _ in range(5):
+        o1, *_ = env.step(np.ones(4, dtype=np.int64))
+        o2, *_ = light.step(np.ones(4, dtype=np.int64))
+    assert not np.array_equal(o1[1], o2[1])
+    # only the listed instances are reset
+    obs = env.reset_instances([2], seed=9)
+    assert np.array_equal(obs[3], o1[3]) and not np.array_equal(obs[2], o1[2])
+
+
+def test_bad_levels_raise_and_write_nothing():
+    env = lamarck.envs.make_vec("MinAtar/Breakout", num_envs=3, seed=0)
+    before = env.get_levels()
+    with pytest.raises(ValueError, match="did you mean 'sticky_action_prob'"):
+        env.set_levels({"sticky_action_prb": 0.2})
+    with pytest.raises(ValueError, match="out of range"):
+        env.set_levels([{"sticky_action_prob": 0.2}, {"sticky_action_prob": 3.0}], ids=[0, 1])
+    with pytest.raises(ValueError, match="out of range"):
+        env.get_levels([7])
+    with pytest.raises(ValueError):
+        env.set_levels({"sticky_action_prob": 0.2}, ids=["a"])
+    with pytest.raises(ValueError):
+        env.set_levels("sticky")
+    assert env.get_levels() == before

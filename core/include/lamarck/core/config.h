@@ -17,10 +17,18 @@
 //
 // Errors name the path of the bad value ("es.sigma"): an unknown key (with the nearest valid key
 // suggested), a wrong type, or an out-of-range value. Fields may be bool, integers, floating point,
-// std::string, nested config structs, and std::vector of any of those.
+// std::string, nested config structs, and std::vector or std::array of any of those (a std::array reads
+// from a JSON array of exactly its size: the fixed-size fields of an env level, such as a maze's walls).
+//
+// The same field list also gives a canonical binary form (config_to_bytes / config_from_bytes: field order,
+// little-endian, no padding, so equal configs have equal bytes and hashes) and a description of the
+// fields (config_fields: path, type, value).
 #pragma once
 
+#include <array>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 #include <rapidjson/document.h>
 #include <set>
@@ -44,6 +52,13 @@ template <class T>
 struct is_vector : std::false_type {};
 template <class T, class A>
 struct is_vector<std::vector<T, A>> : std::true_type {};
+template <class T>
+struct is_array : std::false_type {};
+template <class T, size_t N>
+struct is_array<std::array<T, N>> : std::true_type {};
+// Fields read and written as JSON arrays: std::vector and std::array.
+template <class T>
+constexpr bool is_sequence = is_vector<T>::value || is_array<T>::value;
 
 template <class T>
 std::string to_text(const T& value) {
@@ -68,6 +83,7 @@ const char* type_name() {
   else if constexpr (std::is_floating_point_v<T>) return "a number";
   else if constexpr (std::is_same_v<T, std::string>) return "a string";
   else if constexpr (is_vector<T>::value) return "an array";
+  else if constexpr (is_array<T>::value) return "an array of fixed size";
   else return "an object";
 }
 
@@ -176,6 +192,13 @@ class Reader {
       value.resize(json.Size());
       for (rapidjson::SizeType i = 0; i < json.Size(); ++i)
         read(json[i], value[i], path + "[" + std::to_string(i) + "]");
+    } else if constexpr (is_array<T>::value) {
+      if (!json.IsArray()) wrong_type(json, path, type_name<T>());
+      if (json.Size() != value.size())
+        throw ConfigError("config: " + path + " must have exactly " + std::to_string(value.size()) +
+                          " elements, got " + std::to_string(json.Size()));
+      for (rapidjson::SizeType i = 0; i < json.Size(); ++i)
+        read(json[i], value[i], path + "[" + std::to_string(i) + "]");
     } else {
       if (!json.IsObject()) wrong_type(json, path, type_name<T>());
       Reader nested(json, path);
@@ -217,7 +240,7 @@ class Writer {
       json.SetDouble(double(value));
     } else if constexpr (std::is_same_v<T, std::string>) {
       json.SetString(value.c_str(), rapidjson::SizeType(value.size()), alloc);
-    } else if constexpr (is_vector<T>::value) {
+    } else if constexpr (is_sequence<T>) {
       json.SetArray();
       for (const auto& item : value) {
         rapidjson::Value element;
@@ -252,7 +275,7 @@ class Checker {
 
   template <class T>
   static void check(T& value, const std::string& path) {
-    if constexpr (is_vector<T>::value) {
+    if constexpr (is_sequence<T>) {
       for (size_t i = 0; i < value.size(); ++i) check(value[i], path + "[" + std::to_string(i) + "]");
     } else if constexpr (!std::is_arithmetic_v<T> && !std::is_same_v<T, std::string>) {
       Checker nested(path);
@@ -264,8 +287,90 @@ class Checker {
   std::string path_;
 };
 
+// The canonical binary form: every field in declaration order, arithmetic values little-endian at their
+// own size (bool as one byte), strings and vectors as a u64 count then their elements, std::arrays as
+// their elements, nested structs inline.
+class BytesWriter {
+ public:
+  explicit BytesWriter(std::string& out) : out_(out) {}
+  template <class T>
+  FieldCheck<T> operator()(const char* key, T& value) {
+    write(out_, value);
+    return FieldCheck<T>(nullptr, key);
+  }
+  template <class T>
+  static void write(std::string& out, const T& value) {
+    if constexpr (std::is_arithmetic_v<T>) {
+      // little-endian hosts only (x86-64, aarch64): the bytes as they are in memory
+      static_assert(sizeof(T) <= 8, "arithmetic field wider than 8 bytes");
+      if constexpr (std::is_same_v<T, bool>) out.push_back(value ? 1 : 0);
+      else out.append(reinterpret_cast<const char*>(&value), sizeof(T));
+    } else if constexpr (std::is_same_v<T, std::string> || is_vector<T>::value) {
+      const uint64_t n = value.size();
+      out.append(reinterpret_cast<const char*>(&n), sizeof n);
+      if constexpr (std::is_same_v<T, std::string>) out.append(value);
+      else for (const auto& item : value) write(out, item);
+    } else if constexpr (is_array<T>::value) {
+      for (const auto& item : value) write(out, item);
+    } else {
+      BytesWriter nested(out);
+      const_cast<T&>(value).fields(nested);  // fields() only reads through a BytesWriter
+    }
+  }
+
+ private:
+  std::string& out_;
+};
+
+class BytesReader {
+ public:
+  BytesReader(const std::string& in, size_t& at, std::string source) : in_(in), at_(at), source_(std::move(source)) {}
+  template <class T>
+  FieldCheck<T> operator()(const char* key, T& value) {
+    read(value);
+    return FieldCheck<T>(nullptr, key);
+  }
+  template <class T>
+  void read(T& value) {
+    if constexpr (std::is_arithmetic_v<T>) {
+      if constexpr (std::is_same_v<T, bool>) {
+        value = take(1)[0] != 0;
+      } else {
+        std::memcpy(&value, take(sizeof(T)), sizeof(T));
+      }
+    } else if constexpr (std::is_same_v<T, std::string> || is_vector<T>::value) {
+      uint64_t n = 0;
+      std::memcpy(&n, take(sizeof n), sizeof n);
+      if (n > in_.size() - at_) fail();
+      if constexpr (std::is_same_v<T, std::string>) {
+        value.assign(take(size_t(n)), size_t(n));
+      } else {
+        value.resize(size_t(n));
+        for (auto& item : value) read(item);
+      }
+    } else if constexpr (is_array<T>::value) {
+      for (auto& item : value) read(item);
+    } else {
+      value.fields(*this);
+    }
+  }
+
+ private:
+  const char* take(size_t bytes) {
+    if (bytes > in_.size() - at_) fail();
+    const char* p = in_.data() + at_;
+    at_ += bytes;
+    return p;
+  }
+  [[noreturn]] void fail() const { throw ConfigError(source_ + ": binary form is too short or corrupt"); }
+  const std::string& in_;
+  size_t& at_;
+  std::string source_;
+};
+
 void parse_document(rapidjson::Document& doc, const std::string& text, const std::string& source);
 std::string to_pretty_string(const rapidjson::Value& value);
+std::string to_compact_string(const rapidjson::Value& value);
 
 }  // namespace config_detail
 
@@ -303,6 +408,72 @@ std::string config_to_json(const T& config) {
   rapidjson::Document doc;
   config_detail::Writer::write(doc, config, doc.GetAllocator());
   return config_detail::to_pretty_string(doc);
+}
+// The same on one line.
+template <class T>
+std::string config_to_compact_json(const T& config) {
+  rapidjson::Document doc;
+  config_detail::Writer::write(doc, config, doc.GetAllocator());
+  return config_detail::to_compact_string(doc);
+}
+
+// The canonical binary form (see BytesWriter): equal configs give equal bytes.
+template <class T>
+std::string config_to_bytes(const T& config) {
+  std::string out;
+  config_detail::BytesWriter::write(out, config);
+  return out;
+}
+// Reads the canonical binary form and runs the field checks; throws ConfigError (naming `source`) for bytes
+// of the wrong length or values out of range.
+template <class T>
+T config_from_bytes(const std::string& bytes, const std::string& source, T config = T()) {
+  size_t at = 0;
+  config_detail::BytesReader reader(bytes, at, source);
+  reader.read(config);
+  if (at != bytes.size()) throw ConfigError(source + ": binary form has " + std::to_string(bytes.size() - at) + " bytes too many");
+  check_config(config, source);
+  return config;
+}
+
+// One field of a config, for descriptions (lamarck envs params, level descriptions in Python).
+struct ConfigField {
+  std::string path;   // "gravity", "inner.lr" (a vector or array is one field)
+  std::string type;   // "a number", "an integer", "a boolean", "an array of fixed size", ...
+  std::string value;  // the field's current value as compact JSON
+};
+
+namespace config_detail {
+class Lister {
+ public:
+  Lister(std::vector<ConfigField>& out, std::string path) : out_(out), path_(std::move(path)) {}
+  template <class T>
+  FieldCheck<T> operator()(const char* key, T& value) {
+    const std::string path = join_path(path_, key);
+    if constexpr (std::is_arithmetic_v<T> || std::is_same_v<T, std::string> || is_sequence<T>) {
+      rapidjson::Document doc;
+      Writer::write(doc, value, doc.GetAllocator());
+      out_.push_back(ConfigField{path, type_name<T>(), to_compact_string(doc)});
+    } else {
+      Lister nested(out_, path);
+      value.fields(nested);
+    }
+    return FieldCheck<T>(nullptr, path);
+  }
+
+ private:
+  std::vector<ConfigField>& out_;
+  std::string path_;
+};
+}  // namespace config_detail
+
+// Every field of `config` (nested structs flattened to dotted paths), in declaration order.
+template <class T>
+std::vector<ConfigField> config_fields(const T& config) {
+  std::vector<ConfigField> out;
+  config_detail::Lister lister(out, "");
+  const_cast<T&>(config).fields(lister);  // fields() only reads through a Lister
+  return out;
 }
 
 }  // namespace lamarck

@@ -16,7 +16,9 @@
 #include <vector>
 
 #include "lamarck/core/backend.h"
+#include "lamarck/core/config.h"
 #include "lamarck/core/error.h"
+#include "lamarck/core/serialize.h"
 
 namespace lamarck::envs {
 
@@ -76,6 +78,45 @@ class BatchEnv {
   // streams, step counts, observations); restore() of it makes the batch continue bit-identically.
   virtual std::string snapshot() const { throw Error(spec().name + " does not support snapshots"); }
   virtual void restore(const std::string& /*snapshot*/) { throw Error(spec().name + " does not support snapshots"); }
+
+  // ---- levels: the per-instance Params --------------------------------------------------------------
+  // A level is one instance's Params: the physical constants of a classic-control env, the conventions of
+  // a MinAtar game, the layout of a procedurally generated one. Every instance starts on the env's level
+  // (the registry's defaults with params_json applied); any subset can be given its own. A written level
+  // takes effect at once for the instance's dynamics and from its next reset for its initial state;
+  // reset_instances starts those instances on it now. Instances are indices in [0, num_envs()).
+  //
+  // The fields of instance's level: path, type and current value (as JSON), in declaration order.
+  virtual std::vector<ConfigField> level_fields(int64_t instance = 0) const { no_levels(instance); }
+  // The level of `instance` as one-line JSON with every field (set_levels reads it back exactly).
+  virtual std::string get_level(int64_t instance) const { no_levels(instance); }
+  // Writes levels: `levels` holds one JSON object for all `instances`, or one per instance. Each object
+  // overrides fields of that instance's current level and is validated like params_json (unknown keys
+  // with the nearest valid key, types, ranges); on an error nothing is written.
+  virtual void set_levels(const std::vector<int64_t>& instances, const std::vector<std::string>& /*levels*/) {
+    no_levels(instances.empty() ? 0 : instances[0]);
+  }
+  // The level of `instance` in its compact canonical binary form (every field in order, no padding: equal
+  // levels have equal bytes), and the matching writer (one form for all instances, or one per instance).
+  virtual std::string get_level_bytes(int64_t instance) const { no_levels(instance); }
+  virtual void set_level_bytes(const std::vector<int64_t>& instances, const std::vector<std::string>& /*levels*/) {
+    no_levels(instances.empty() ? 0 : instances[0]);
+  }
+  // FNV-1a of the canonical binary form: equal levels, equal hashes, on every machine.
+  uint64_t level_hash(int64_t instance) const {
+    const std::string bytes = get_level_bytes(instance);
+    return fnv1a64(bytes.data(), bytes.size());
+  }
+  // Resets the listed instances only (the others keep their episodes): instance instances[j] is keyed by
+  // (seed, ids[j]), or (seed, instances[j]) when ids is null (host array, one id per listed instance).
+  virtual void reset_instances(uint64_t seed, const std::vector<int64_t>& instances, const uint64_t* ids = nullptr) {
+    (void)seed;
+    (void)ids;
+    no_levels(instances.empty() ? 0 : instances[0]);
+  }
+
+ private:
+  [[noreturn]] void no_levels(int64_t) const { throw Error(spec().name + " has no per-instance levels"); }
 };
 
 }  // namespace lamarck::envs

@@ -110,11 +110,11 @@ struct BatchView {
   }
 };
 
-// Resets instance i with the keys of `seed` and its id (ids[i], or i when ids is null).
+// Resets instance i with the keys of (seed, id).
 template <class Env>
-LMK_HD inline void reset_one(const BatchView<Env>& v, int64_t i, uint64_t seed, const uint64_t* ids) {
+LMK_HD inline void reset_one(const BatchView<Env>& v, int64_t i, uint64_t seed, uint64_t id) {
   const auto& p = v.params_of(i);
-  v.keys[i] = derive_key(seed, kEnvStream, ids ? ids[i] : uint64_t(i), 0);
+  v.keys[i] = derive_key(seed, kEnvStream, id, 0);
   Philox rng(v.keys[i], 0);
   typename Env::State s{};
   Env::reset(p, s, rng);
@@ -230,21 +230,26 @@ struct TransposeObs {
   }
 };
 
+// Resets instance which[j] (j when which is null) with the id ids[j] (the instance's index when ids is null).
 template <class Env>
 struct ResetKernel {
   BatchView<Env> v;
   uint64_t seed;
-  const uint64_t* ids;  // (N) instance ids, may be null
-  LMK_HD void operator()(int64_t i) const { reset_one(v, i, seed, ids); }
+  const uint64_t* ids;    // (count) instance ids, may be null
+  const int64_t* which;   // (count) the instances to reset; null = all, in order
+  LMK_HD void operator()(int64_t j) const {
+    const int64_t i = which ? which[j] : j;
+    reset_one(v, i, seed, ids ? ids[j] : uint64_t(i));
+  }
 };
-
 // CUDA launches, defined for every registered env in envs/src/envs_cuda.cu (CUDA builds only). `plain`:
 // the per-instance StepKernel even for kObserveStrided envs (the reference path, for parity and the
 // comparison loop of the bench).
 template <class Env>
 void step_cuda(const BatchView<Env>& v, const typename Env::Action* actions, int64_t n, bool plain);
+// which: (n) device array of the instances to reset, null = all n; ids: (n) device array, may be null.
 template <class Env>
-void reset_cuda(const BatchView<Env>& v, uint64_t seed, const uint64_t* ids, int64_t n);
+void reset_cuda(const BatchView<Env>& v, uint64_t seed, const uint64_t* ids, const int64_t* which, int64_t n);
 
 // The CPU fast path: chunks of instances per thread. For envs whose step draws no randomness (shared
 // Params), one SIMD loop per chunk steps the physics and writes every observation; the rare instances whose
@@ -349,16 +354,36 @@ class Batched final : public BatchEnv {
   const Exec& exec() const override { return exec_; }
 
   using BatchEnv::reset;
-  void reset(uint64_t seed, const uint64_t* instance_ids) override {
-    if (exec_.device == Device::cuda) {
-#ifdef LAMARCK_WITH_CUDA
-      reset_cuda<Env>(view(), seed, instance_ids, n_);
-#else
-      require_device(exec_);
-#endif
-      return;
-    }
-    parallel_for(exec_, n_, ResetKernel<Env>{view(), seed, instance_ids});
+  void reset(uint64_t seed, const uint64_t* instance_ids) override { reset_kernel(seed, instance_ids, nullptr, n_); }
+
+  // ---- levels (BatchEnv) ----
+  std::vector<ConfigField> level_fields(int64_t instance) const override {
+    return config_fields(params_host_[param_index(instance)]);
+  }
+  std::string get_level(int64_t instance) const override {
+    return config_to_compact_json(params_host_[param_index(instance)]);
+  }
+  void set_levels(const std::vector<int64_t>& instances, const std::vector<std::string>& levels) override {
+    write_levels(instances, levels.size(), [&](size_t j, const Params& current) {
+      return parse_config<Params>(levels[j], spec_.name + " level", current);
+    });
+  }
+  std::string get_level_bytes(int64_t instance) const override {
+    return config_to_bytes(params_host_[param_index(instance)]);
+  }
+  void set_level_bytes(const std::vector<int64_t>& instances, const std::vector<std::string>& levels) override {
+    write_levels(instances, levels.size(), [&](size_t j, const Params& current) {
+      return config_from_bytes<Params>(levels[j], spec_.name + " level", current);
+    });
+  }
+  void reset_instances(uint64_t seed, const std::vector<int64_t>& instances, const uint64_t* ids) override {
+    for (int64_t i : instances) check_instance(i);
+    if (instances.empty()) return;
+    const DeviceArray<int64_t> which(instances, exec_.device);
+    DeviceArray<uint64_t> id_array;
+    if (ids) id_array = DeviceArray<uint64_t>(std::vector<uint64_t>(ids, ids + instances.size()), exec_.device);
+    reset_kernel(seed, ids ? id_array.data() : nullptr, which.data(), int64_t(instances.size()));
+    synchronize(exec_);  // `which` and `id_array` are freed on return
   }
   void step(const int32_t* actions) override { step_typed(actions); }
   void step(const float* actions) override { step_typed(actions); }
@@ -465,6 +490,43 @@ class Batched final : public BatchEnv {
     a.copy_from_host(host.data(), a.size());
     at += bytes;
   }
+  void reset_kernel(uint64_t seed, const uint64_t* ids, const int64_t* which, int64_t count) {
+    if (exec_.device == Device::cuda) {
+#ifdef LAMARCK_WITH_CUDA
+      reset_cuda<Env>(view(), seed, ids, which, count);
+#else
+      require_device(exec_);
+#endif
+      return;
+    }
+    parallel_for(exec_, count, ResetKernel<Env>{view(), seed, ids, which});
+  }
+  void check_instance(int64_t i) const {
+    if (i < 0 || i >= n_)
+      throw InvalidArgument(spec_.name + ": instance " + std::to_string(i) + " is out of range [0, " +
+                            std::to_string(n_) + ")");
+  }
+  size_t param_index(int64_t i) const {
+    check_instance(i);
+    return params_host_.size() == 1 ? 0 : size_t(i);
+  }
+  // Writes make(j, current Params of instances[j]) for every listed instance (j = 0 for all when count is
+  // 1); builds every new level before writing any, so a bad one leaves the batch as it was.
+  template <class Make>
+  void write_levels(const std::vector<int64_t>& instances, size_t count, const Make& make) {
+    if (count != 1 && count != instances.size())
+      throw InvalidArgument(spec_.name + ": set levels of " + std::to_string(instances.size()) +
+                            " instances with " + std::to_string(count) + " levels (give 1 or one per instance)");
+    std::vector<Params> levels = params_host_;
+    if (levels.size() == 1) levels.assign(size_t(n_), params_host_[0]);
+    for (size_t j = 0; j < instances.size(); ++j) {
+      check_instance(instances[j]);
+      const size_t i = size_t(instances[j]);
+      levels[i] = make(count == 1 ? 0 : j, levels[i]);
+    }
+    set_params(levels);
+  }
+
   // Recomputes observations() from the states (after set_state).
   void observe_all() {
     const std::vector<State> states = host_states();
