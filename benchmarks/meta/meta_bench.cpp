@@ -88,7 +88,7 @@ int main(int argc, char** argv) {
     objectives::Rule rule = objectives::rule_from_name_or_file(name);
     const auto update_rule = objectives::make_update_rule(rule);
     std::vector<meta::AgentTask> tasks;
-    for (int64_t a = 0; a < agents; ++a) tasks.push_back(meta::AgentTask{"CartPole-v1", steps, 7, 0});
+    for (int64_t a = 0; a < agents; ++a) tasks.push_back(meta::AgentTask{"CartPole-v1", steps, 7, 0, 0, ""});
     int64_t env_steps = 0;
     const double s = median_seconds(repeats, [&] {
       env_steps = meta::train_tasks(one, inner, update_rule, tasks, rule.theta_ptr(), update_rule->num_params(), 0)

@@ -30,7 +30,7 @@ std::vector<EvalRow> evaluate_rule(const Exec& exec, const rl::TrainConfig& inne
   for (size_t e = 0; e < envs.size(); ++e)
     for (size_t h = 0; h < horizons.size(); ++h)
       for (int64_t s = 0; s < seeds; ++s)
-        tasks.push_back(AgentTask{envs[e], horizons[h], held_out_seed(seed, int64_t(e), int64_t(h)), 0, uint64_t(s)});
+        tasks.push_back(AgentTask{envs[e], horizons[h], held_out_seed(seed, int64_t(e), int64_t(h)), 0, uint64_t(s), ""});
   const InnerResult result =
       train_tasks(exec, inner, update_rule, tasks, rule.theta_ptr(), dim, baselines.agents_per_trainer);
   if (env_steps) *env_steps += result.env_steps;

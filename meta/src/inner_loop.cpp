@@ -7,6 +7,8 @@
 #include <map>
 #include <utility>
 
+#include "lamarck/envs/registry.h"
+
 namespace lamarck::meta {
 
 namespace {
@@ -35,7 +37,22 @@ GroupResult train_group(const Exec& exec, const rl::TrainConfig& inner, const st
     streams.push_back(tasks[i].stream);
     if (dim > 0) rows.insert(rows.end(), params + tasks[i].row * dim, params + (tasks[i].row + 1) * dim);
   }
-  rl::Trainer trainer(config, int64_t(group.tasks.size()), exec, horizons, rule, streams);
+  // agents with a level of their own: the env is built here, each agent's instances given its level
+  std::unique_ptr<envs::BatchEnv> env;
+  bool levels = false;
+  for (size_t i : group.tasks) levels = levels || !tasks[i].level.empty();
+  if (levels) {
+    const int64_t E = config.num_envs;
+    env = envs::make_env(group.env, int64_t(group.tasks.size()) * E, exec);
+    for (size_t a = 0; a < group.tasks.size(); ++a) {
+      const std::string& level = tasks[group.tasks[a]].level;
+      if (level.empty()) continue;
+      std::vector<int64_t> instances;
+      for (int64_t e = 0; e < E; ++e) instances.push_back(int64_t(a) * E + e);
+      env->set_levels(instances, {level});
+    }
+  }
+  rl::Trainer trainer(config, int64_t(group.tasks.size()), exec, horizons, rule, streams, std::move(env));
   if (dim > 0) trainer.set_rule_params(rows);
   trainer.run();
   GroupResult out;

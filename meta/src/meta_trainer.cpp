@@ -20,9 +20,8 @@ namespace lamarck::meta {
 
 namespace {
 constexpr const char* kCheckpointKind = "meta_checkpoint";
-constexpr uint32_t kCheckpointVersion = 2;  // 2: evaluation rows keep per-agent values
-constexpr uint64_t kStreamTrainSeed = 0x6d65746173656564ull;  // "metaseed"
-constexpr uint64_t kStreamHorizon = 0x6d657461686f727aull;    // "metahorz"
+// 2: evaluation rows keep per-agent values; 3: the task sampler's name and state
+constexpr uint32_t kCheckpointVersion = 3;
 
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
@@ -39,8 +38,6 @@ std::string join_lines(const std::vector<std::string>& lines) {
   for (const auto& l : lines) out += l + "\n";
   return out;
 }
-
-uint64_t key_to_u64(Key k) { return (uint64_t(k.w[1]) << 32) | k.w[0]; }
 
 std::unique_ptr<es::Strategy> make_es(const MetaConfig& c, objectives::RuleKind kind, const Exec& exec) {
   const int64_t dim = objectives::rule_num_params(kind);
@@ -63,12 +60,16 @@ std::unique_ptr<es::Strategy> make_es(const MetaConfig& c, objectives::RuleKind 
 }
 }  // namespace
 
-MetaTrainer::MetaTrainer(MetaConfig config, std::string run_dir, Exec exec)
-    : MetaTrainer(std::move(config), std::move(run_dir), exec, false) {}
+MetaTrainer::MetaTrainer(MetaConfig config, std::string run_dir, Exec exec, std::unique_ptr<TaskSampler> sampler)
+    : MetaTrainer(std::move(config), std::move(run_dir), exec, std::move(sampler), false) {}
 
-MetaTrainer::MetaTrainer(MetaConfig config, std::string run_dir, Exec exec, bool resuming)
-    : config_(std::move(config)), run_dir_(std::move(run_dir)), exec_(exec) {
+MetaTrainer::MetaTrainer(MetaConfig config, std::string run_dir, Exec exec, std::unique_ptr<TaskSampler> sampler,
+                         bool resuming)
+    : config_(std::move(config)), run_dir_(std::move(run_dir)), exec_(exec), sampler_(std::move(sampler)) {
   config_.validate();
+  if (!sampler_) sampler_ = make_default_task_sampler(config_);
+  state_.sampler_name = sampler_->name();
+  state_.sampler_state = sampler_->state();
   objectives::register_rl_rules();
   kind_ = objectives::parse_rule(config_.rule);
   es_ = make_es(config_, kind_, exec_);
@@ -86,13 +87,27 @@ MetaTrainer::MetaTrainer(MetaConfig config, std::string run_dir, Exec exec, bool
   std::ofstream(run_dir_ + "/timing.jsonl", std::ios::trunc);
 }
 
-std::unique_ptr<MetaTrainer> MetaTrainer::resume(const std::string& run_dir, Exec exec) {
+std::unique_ptr<MetaTrainer> MetaTrainer::resume(const std::string& run_dir, Exec exec,
+                                                 std::unique_ptr<TaskSampler> sampler) {
   const std::string ckpt = run_dir + "/checkpoint.bin";
   if (!std::filesystem::exists(ckpt))
     throw InvalidArgument("'" + run_dir + "' has no checkpoint.bin to resume from");
   MetaConfig config = load_meta_config(run_dir + "/config.json");
-  std::unique_ptr<MetaTrainer> t(new MetaTrainer(std::move(config), run_dir, exec, true));
-  load_binary(ckpt, kCheckpointKind, kCheckpointVersion, t->state_);
+  std::unique_ptr<MetaTrainer> t(new MetaTrainer(std::move(config), run_dir, exec, std::move(sampler), true));
+  const std::string sampler_name = t->state_.sampler_name;
+  load_binary_with(ckpt, kCheckpointKind, VersionRange(2, kCheckpointVersion),
+                   [&](cereal::PortableBinaryInputArchive& ar, uint32_t version) {
+                     if (version >= 3) {
+                       ar(t->state_);
+                     } else {
+                       t->state_.serialize_v2(ar);  // written before task samplers: the default's
+                       t->state_.sampler_name = make_default_task_sampler(t->config_)->name();
+                     }
+                   });
+  if (t->state_.sampler_name != sampler_name)
+    throw InvalidArgument("'" + run_dir + "' was run with the task sampler '" + t->state_.sampler_name +
+                          "'; resume it with that sampler, not '" + sampler_name + "'");
+  t->sampler_->restore(t->state_.sampler_state);
   t->es_->restore_bytes(t->state_.es_state);
   // timing lines of generations after the checkpoint are re-done
   std::vector<std::string> kept;
@@ -117,22 +132,17 @@ objectives::Rule MetaTrainer::mean_rule() const {
   return rule;
 }
 
-// Tasks of generation g, ordered (env, slot, candidate): each (env, slot) is one lockstep population
-// on one seed; the two members of an antithetic pair (2k, 2k + 1) share their horizon.
 std::vector<AgentTask> MetaTrainer::sample_tasks(int64_t g) const {
-  const int64_t P = es_->pop_size(), K = config_.tasks_per_candidate;
-  const double lo = std::log(double(config_.min_timesteps)), hi = std::log(double(config_.max_timesteps));
-  std::vector<AgentTask> tasks;
-  for (size_t e = 0; e < config_.envs.size(); ++e)
-    for (int64_t s = 0; s < K; ++s) {
-      const uint64_t slot = uint64_t(int64_t(e) * K + s);
-      const uint64_t seed = key_to_u64(derive_key(config_.seed, kStreamTrainSeed, uint64_t(g), slot));
-      for (int64_t i = 0; i < P; ++i) {
-        Philox rng(derive_key(config_.seed, kStreamHorizon, uint64_t(g), slot * uint64_t(P) + uint64_t(i / 2)));
-        const int64_t steps = int64_t(std::llround(std::exp(lo + (hi - lo) * rng.uniform_double())));
-        tasks.push_back(AgentTask{config_.envs[e], steps, seed, i});
-      }
-    }
+  std::vector<AgentTask> tasks = sampler_->sample(g, es_->pop_size());
+  std::vector<bool> covered(size_t(es_->pop_size()), false);
+  for (const AgentTask& t : tasks) {
+    if (t.row < 0 || t.row >= es_->pop_size())
+      throw InvalidArgument(sampler_->name() + ": task for candidate " + std::to_string(t.row) + " of " +
+                            std::to_string(es_->pop_size()));
+    covered[size_t(t.row)] = true;
+  }
+  for (int64_t i = 0; i < es_->pop_size(); ++i)
+    if (!covered[size_t(i)]) throw InvalidArgument(sampler_->name() + ": no task for candidate " + std::to_string(i));
   return tasks;
 }
 
@@ -165,6 +175,8 @@ void MetaTrainer::run_generation() {
   timing.inner_seconds = result.seconds;
   timing.env_steps = result.env_steps;
   const std::vector<float> fitness = score(tasks, result);
+  sampler_->update(g, tasks, result);
+  state_.sampler_state = sampler_->state();
   // tell
   t = Clock::now();
   const es::TellInfo info = es_->tell(population.data(), fitness.data());

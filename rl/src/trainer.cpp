@@ -74,8 +74,10 @@ struct Trainer::Buffers {
 };
 
 Trainer::Trainer(const TrainConfig& config, int64_t P, const Exec& exec, std::vector<int64_t> horizons,
-                 std::shared_ptr<const UpdateRule> rule, std::vector<uint64_t> streams)
-    : config_(config), P_(P), E_(config.num_envs), T_(config.num_steps), exec_(exec), buf_(new Buffers) {
+                 std::shared_ptr<const UpdateRule> rule, std::vector<uint64_t> streams,
+                 std::unique_ptr<envs::BatchEnv> env)
+    : config_(config), P_(P), E_(config.num_envs), T_(config.num_steps), exec_(exec), env_(std::move(env)),
+      buf_(new Buffers) {
   if (P < 1) throw InvalidArgument("population size must be >= 1, got " + std::to_string(P));
   if (config_.algo == "a2c") {
     config_.update_epochs = 1;
@@ -89,7 +91,18 @@ Trainer::Trainer(const TrainConfig& config, int64_t P, const Exec& exec, std::ve
   // small env batches step on one thread: a fork/join per step would cost more than the physics
   Exec env_exec = exec_;
   if (P * E_ < 4096) env_exec.threads = 1;
-  env_ = envs::make_env(config_.env, P * E_, env_exec);
+  if (env_) {
+    if (env_->num_envs() != P * E_)
+      throw InvalidArgument("trainer: the env has " + std::to_string(env_->num_envs()) + " instances; " +
+                            std::to_string(P) + " agents x num_envs " + std::to_string(E_) + " need " +
+                            std::to_string(P * E_));
+    if (env_->exec().device != exec_.device)
+      throw InvalidArgument(std::string("trainer: the env is on ") + device_name(env_->exec().device) +
+                            ", the trainer on " + device_name(exec_.device));
+    config_.env = env_->spec().name;
+  } else {
+    env_ = envs::make_env(config_.env, P * E_, env_exec);
+  }
   const envs::Spec& spec = env_->spec();
   obs_dim_ = spec.observation.size();
   const bool continuous = spec.action.kind == envs::Space::Kind::box;

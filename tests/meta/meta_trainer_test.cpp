@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
+#include <memory>
 #include <filesystem>
 
 #include "lamarck/core/config.h"
@@ -89,6 +91,35 @@ TEST(MetaTrainer, ResumeIsBitIdentical) {
   std::filesystem::remove_all(split);
 }
 
+// A checkpoint of format version 2 (written before task samplers) still resumes, as a run of the default
+// sampler, and the run continues bit-identically.
+struct CheckpointV2 {
+  MetaState* state;
+  template <class Archive>
+  void serialize(Archive& ar) {
+    state->serialize_v2(ar);
+  }
+};
+
+TEST(MetaTrainer, ResumesAVersion2Checkpoint) {
+  const MetaConfig config = tiny_config();
+  const std::string whole = temp_dir("v2_whole"), split = temp_dir("v2_split");
+  MetaTrainer(config, whole, Exec{Device::cpu, 1}).run();
+  {
+    MetaTrainer t(config, split, Exec{Device::cpu, 1});
+    t.run(1);
+    MetaState old = t.state();
+    save_binary(split + "/checkpoint.bin", "meta_checkpoint", 2, CheckpointV2{&old});
+  }
+  auto resumed = MetaTrainer::resume(split, Exec{Device::cpu, 1});
+  EXPECT_EQ(resumed->state().generation, 1);
+  EXPECT_EQ(resumed->state().sampler_name, "log_uniform_horizons");
+  resumed->run();
+  expect_same_files(whole, split);
+  std::filesystem::remove_all(whole);
+  std::filesystem::remove_all(split);
+}
+
 TEST(MetaTrainer, SameResultForOneAndTwoThreads) {
   MetaConfig config = tiny_config();
   config.generations = 2;
@@ -166,8 +197,8 @@ TEST(InnerLoop, CommonRandomNumbersAcrossPopulationSplits) {
   const std::shared_ptr<const rl::UpdateRule> rule = rl::make_update_rule("ppo_clip", {0.2, ""});
   std::vector<AgentTask> same, distinct;
   for (int64_t i = 0; i < 4; ++i) {
-    same.push_back(AgentTask{"CartPole-v1", 128, 11, i, 0});
-    distinct.push_back(AgentTask{"CartPole-v1", 128, 11, i, uint64_t(i)});
+    same.push_back(AgentTask{"CartPole-v1", 128, 11, i, 0, ""});
+    distinct.push_back(AgentTask{"CartPole-v1", 128, 11, i, uint64_t(i), ""});
   }
   for (int64_t split : {0, 1, 3}) {
     const InnerResult r = train_tasks(Exec{Device::cpu, 1}, c.inner, rule, same, nullptr, 0, split);
@@ -180,6 +211,122 @@ TEST(InnerLoop, CommonRandomNumbersAcrossPopulationSplits) {
   for (size_t i = 0; i < 4; ++i)
     for (size_t j = i + 1; j < 4; ++j) equal_pairs += d0.final_return[i] == d0.final_return[j];
   EXPECT_LT(equal_pairs, 6) << "distinct streams are distinct runs";
+}
+
+// A curriculum written only against the TaskSampler seam: one CartPole task per candidate on a level
+// whose episodes are capped at cap steps; each generation's update() raises the cap by 4 (state, which
+// the checkpoint must carry for a resume to be exact).
+struct SamplerLog {
+  std::vector<int64_t> generations;
+  std::vector<double> max_return;  // per update: the best final return of the generation
+  std::vector<int64_t> caps;       // per update: the cap its tasks ran with
+};
+
+class CappedEpisodes final : public TaskSampler {
+ public:
+  explicit CappedEpisodes(SamplerLog* log) : log_(log) {}
+  std::string name() const override { return "capped_episodes"; }
+  std::vector<AgentTask> sample(int64_t g, int64_t P) const override {
+    std::vector<AgentTask> tasks;
+    for (int64_t i = 0; i < P; ++i) {
+      AgentTask t;
+      t.env = "CartPole-v1";
+      t.timesteps = 160;
+      t.seed = 100 + uint64_t(g);
+      t.row = i;
+      t.level = "{\"max_episode_steps\": " + std::to_string(cap_) + "}";
+      tasks.push_back(t);
+    }
+    return tasks;
+  }
+  void update(int64_t g, const std::vector<AgentTask>& tasks, const InnerResult& result) override {
+    double best = 0;
+    for (double r : result.final_return) best = std::max(best, r);
+    if (log_) {
+      log_->generations.push_back(g);
+      log_->max_return.push_back(best);
+      log_->caps.push_back(cap_);
+    }
+    EXPECT_EQ(tasks.size(), result.final_return.size());
+    cap_ += 4;
+  }
+  std::string state() const override { return std::to_string(cap_); }
+  void restore(const std::string& state) override { cap_ = std::stoll(state); }
+
+ private:
+  SamplerLog* log_;
+  int64_t cap_ = 6;
+};
+
+TEST(TaskSampler, ACustomCurriculumChoosesTheTasksAndLevels) {
+  MetaConfig config = tiny_config();
+  config.generations = 3;
+  config.eval_every = 0;
+  const std::string whole = temp_dir("sampler_whole"), split = temp_dir("sampler_split");
+  SamplerLog log;
+  {
+    MetaTrainer t(config, whole, Exec{Device::cpu, 1}, std::make_unique<CappedEpisodes>(&log));
+    EXPECT_EQ(t.sample_tasks(0).size(), 4u);
+    EXPECT_EQ(t.sample_tasks(0)[2].level, "{\"max_episode_steps\": 6}");
+    t.run();
+  }
+  ASSERT_EQ(log.generations, (std::vector<int64_t>{0, 1, 2}));
+  EXPECT_EQ(log.caps, (std::vector<int64_t>{6, 10, 14}));
+  for (size_t g = 0; g < 3; ++g) {
+    // CartPole's return is the episode length: the level's cap bounds it, so the levels reached the envs
+    EXPECT_GT(log.max_return[g], 0.0);
+    EXPECT_LE(log.max_return[g], double(log.caps[g])) << "generation " << g;
+  }
+  {
+    MetaTrainer t(config, split, Exec{Device::cpu, 1}, std::make_unique<CappedEpisodes>(nullptr));
+    t.run(1);
+  }
+  // the default sampler cannot continue a run of another one
+  EXPECT_THROW(MetaTrainer::resume(split, Exec{Device::cpu, 1}), InvalidArgument);
+  auto resumed = MetaTrainer::resume(split, Exec{Device::cpu, 1}, std::make_unique<CappedEpisodes>(nullptr));
+  EXPECT_EQ(resumed->task_sampler().state(), "10");  // restored from the checkpoint
+  resumed->run();
+  expect_same_files(whole, split);
+  std::filesystem::remove_all(whole);
+  std::filesystem::remove_all(split);
+}
+
+TEST(TaskSampler, EveryCandidateNeedsATask) {
+  class Forgetful final : public TaskSampler {
+   public:
+    std::string name() const override { return "forgetful"; }
+    std::vector<AgentTask> sample(int64_t, int64_t P) const override {
+      std::vector<AgentTask> tasks;
+      for (int64_t i = 0; i + 1 < P; ++i) tasks.push_back(AgentTask{"CartPole-v1", 64, 1, i, 0, ""});
+      return tasks;
+    }
+  };
+  const std::string dir = temp_dir("forgetful");
+  MetaTrainer t(tiny_config(), dir, Exec{Device::cpu, 1}, std::make_unique<Forgetful>());
+  try {
+    t.run_generation();
+    FAIL() << "expected InvalidArgument";
+  } catch (const InvalidArgument& e) {
+    EXPECT_NE(std::string(e.what()).find("forgetful: no task for candidate 3"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove_all(dir);
+}
+
+// A level per agent in one lockstep population: the inner loop gives each agent's instances its level.
+TEST(InnerLoop, EachAgentTrainsOnItsOwnLevel) {
+  const MetaConfig c = tiny_config();
+  objectives::register_rl_rules();
+  const std::shared_ptr<const rl::UpdateRule> rule = rl::make_update_rule("ppo_clip", {0.2, ""});
+  std::vector<AgentTask> tasks;
+  for (int64_t i = 0; i < 3; ++i) {
+    AgentTask t{"CartPole-v1", 160, 5, i, 0, ""};
+    if (i > 0) t.level = "{\"max_episode_steps\": " + std::to_string(4 * i) + "}";
+    tasks.push_back(t);
+  }
+  const InnerResult r = train_tasks(Exec{Device::cpu, 1}, c.inner, rule, tasks, nullptr, 0);
+  EXPECT_LE(r.final_return[1], 4.0);
+  EXPECT_LE(r.final_return[2], 8.0);
+  EXPECT_GT(r.final_return[0], 8.0) << "the agent without a level keeps CartPole's 500-step episodes";
 }
 
 TEST(MetaConfig, ValidationNamesTheProblem) {

@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "lamarck/core/error.h"
+#include "lamarck/envs/registry.h"
 #include "lamarck/rl/gae.h"
 #include "lamarck/rl/trainer.h"
 
@@ -43,6 +44,32 @@ TEST(Trainer, AgentIndependentOfPopulationSize) {
   EXPECT_TRUE(std::equal(a.begin(), a.end(), b.begin())) << "agent 0 must not depend on its neighbours";
   EXPECT_FALSE(std::equal(b.begin(), b.begin() + n, b.begin() + n)) << "agents 0 and 1 differ";
   EXPECT_EQ(one.curve(0), three.curve(0));
+}
+
+// A trainer handed an env trains on it: the same run as the one it builds from the name, and each agent
+// on the levels of its own instances.
+TEST(Trainer, TrainsOnTheEnvItIsGiven) {
+  Trainer named(small_config(), 2, Exec{Device::cpu, 1});
+  Trainer given(small_config(), 2, Exec{Device::cpu, 1}, {}, nullptr, {},
+                envs::make_env("CartPole-v1", 2 * 4, Exec{Device::cpu, 1}));
+  named.run();
+  given.run();
+  EXPECT_EQ(named.params(), given.params());
+  // agent 1's four instances end every episode after 3 steps: its returns are at most 3
+  auto env = envs::make_env("CartPole-v1", 2 * 4, Exec{Device::cpu, 1});
+  env->set_levels({4, 5, 6, 7}, {R"({"max_episode_steps": 3})"});
+  Trainer capped(small_config(), 2, Exec{Device::cpu, 1}, {}, nullptr, {}, std::move(env));
+  capped.run();
+  for (float r : capped.curve(1)) EXPECT_LE(r, 3.0f);
+  EXPECT_GT(capped.curve(0).back(), 3.0f);
+  EXPECT_EQ(capped.env().get_level(5), capped.env().get_level(7));
+  // a given env must have P * E instances
+  EXPECT_THROW(Trainer(small_config(), 2, Exec{}, {}, nullptr, {}, envs::make_env("CartPole-v1", 4)), InvalidArgument);
+  // and it is authoritative over config.env
+  TrainConfig other = small_config();
+  other.env = "Acrobot-v1";
+  Trainer t(other, 1, Exec{}, {}, nullptr, {}, envs::make_env("CartPole-v1", 4));
+  EXPECT_EQ(t.config().env, "CartPole-v1");
 }
 
 // Common random numbers: an agent's randomness follows its stream, not its position in the population.

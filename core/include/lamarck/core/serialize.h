@@ -113,4 +113,19 @@ FileTag load_binary(const std::string& path, const std::string& kind, VersionRan
   return tag;
 }
 
+// The same for a payload whose layout depends on the file's format version: read(archive, version).
+template <class F>
+FileTag load_binary_with(const std::string& path, const std::string& kind, VersionRange versions, F&& read) {
+  FileTag tag;
+  const std::string payload = unwrap_binary(path, read_file(path), kind, versions, &tag);
+  try {
+    std::istringstream in(payload);
+    cereal::PortableBinaryInputArchive archive(in);
+    read(archive, tag.version);
+  } catch (const cereal::Exception& e) {
+    throw FileError("cannot read '" + path + "' as " + kind + ": " + e.what());
+  }
+  return tag;
+}
+
 }  // namespace lamarck

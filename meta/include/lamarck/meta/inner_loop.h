@@ -23,6 +23,8 @@ struct AgentTask {
   uint64_t seed = 0;        // agents with the same (env, seed) train in one lockstep population
   int64_t row = 0;          // the row of the parameter matrix this agent uses
   uint64_t stream = 0;      // the agent's random stream under `seed` (rl::Trainer streams)
+  std::string level;        // the agent's level: JSON overriding fields of the env's Params for all of
+                            // its env instances (BatchEnv::set_levels); "" = the env's own
 };
 
 struct InnerResult {

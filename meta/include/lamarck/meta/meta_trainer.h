@@ -34,6 +34,7 @@
 #include "lamarck/meta/config.h"
 #include "lamarck/meta/evaluate.h"
 #include "lamarck/meta/inner_loop.h"
+#include "lamarck/meta/task_sampler.h"
 
 namespace lamarck::meta {
 
@@ -47,8 +48,16 @@ struct MetaState {
   std::vector<std::string> evals;     // eval.jsonl lines
   std::vector<EvalRow> ppo_eval;      // PPO-clip on the held-out tasks (computed once)
   std::vector<EvalRow> last_eval;     // the latest evaluation of the mean candidate
+  std::string sampler_name;           // the TaskSampler of the run, and its state (format version 3 on)
+  std::string sampler_state;
   template <class Archive>
   void serialize(Archive& ar) {
+    serialize_v2(ar);
+    ar(sampler_name, sampler_state);
+  }
+  // Format version 2 (before task samplers): a run of the default sampler, which keeps no state.
+  template <class Archive>
+  void serialize_v2(Archive& ar) {
     ar(generation, es_state, env_steps, diverged, metrics, evals, ppo_eval, last_eval);
   }
 };
@@ -61,10 +70,13 @@ struct GenerationTiming {
 
 class MetaTrainer {
  public:
-  // A fresh run into run_dir (created; an existing checkpoint there is an error: use resume).
-  MetaTrainer(MetaConfig config, std::string run_dir, Exec exec = {});
-  // Continues the run in run_dir from its checkpoint and config.json.
-  static std::unique_ptr<MetaTrainer> resume(const std::string& run_dir, Exec exec = {});
+  // A fresh run into run_dir (created; an existing checkpoint there is an error: use resume). sampler: the
+  // tasks of each generation (null: make_default_task_sampler(config)).
+  MetaTrainer(MetaConfig config, std::string run_dir, Exec exec = {}, std::unique_ptr<TaskSampler> sampler = nullptr);
+  // Continues the run in run_dir from its checkpoint and config.json, with a sampler of the same name as
+  // the run's (null: the default), restored from the checkpoint.
+  static std::unique_ptr<MetaTrainer> resume(const std::string& run_dir, Exec exec = {},
+                                             std::unique_ptr<TaskSampler> sampler = nullptr);
 
   // Runs generations until `until` have completed (default: all of config.generations).
   void run(int64_t until = -1);
@@ -78,13 +90,15 @@ class MetaTrainer {
   // The rule with the strategy's current mean.
   objectives::Rule mean_rule() const;
   std::string objective_path() const { return run_dir_ + "/objective_mean.json"; }
-  // The tasks of a generation, ordered (env, slot, candidate); pairs (2k, 2k + 1) share their horizon.
+  // The tasks of a generation, from the task sampler (the default's: ordered (env, slot, candidate), pairs
+  // (2k, 2k + 1) share their horizon).
   std::vector<AgentTask> sample_tasks(int64_t generation) const;
+  const TaskSampler& task_sampler() const { return *sampler_; }
   // Fitness per candidate: mean over its tasks of final return / baseline(env); NaN if any agent diverged.
   std::vector<float> score(const std::vector<AgentTask>& tasks, const InnerResult& result) const;
 
  private:
-  MetaTrainer(MetaConfig config, std::string run_dir, Exec exec, bool resuming);
+  MetaTrainer(MetaConfig config, std::string run_dir, Exec exec, std::unique_ptr<TaskSampler> sampler, bool resuming);
   void log_generation(const es::TellInfo& info, const std::vector<float>& fitness, int64_t nonfinite);
   void evaluate_mean();
   void write_outputs();
@@ -97,6 +111,7 @@ class MetaTrainer {
   objectives::RuleKind kind_;
   std::unique_ptr<es::Strategy> es_;
   std::shared_ptr<const rl::UpdateRule> rule_;
+  std::unique_ptr<TaskSampler> sampler_;
   MetaState state_;
   std::vector<GenerationTiming> timings_;
 };

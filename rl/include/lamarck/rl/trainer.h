@@ -119,8 +119,12 @@ class Trainer {
   // 0..P-1): agent p's initial weights, env instances, actions and minibatch shuffles are keyed by
   // (config.seed, streams[p]), so agents with the same seed and stream (in this or another trainer) see the
   // same random numbers, whatever their position in the population (common random numbers).
+  // env: the P * E instances to train on (agent p owns [p * E, (p + 1) * E)), on the trainer's device, e.g.
+  // with levels of their own (BatchEnv::set_levels); null = envs::make_env(config.env, P * E). A given env
+  // is authoritative: config().env becomes its name. The trainer resets it.
   Trainer(const TrainConfig& config, int64_t P, const Exec& exec = {}, std::vector<int64_t> horizons = {},
-          std::shared_ptr<const UpdateRule> rule = nullptr, std::vector<uint64_t> streams = {});
+          std::shared_ptr<const UpdateRule> rule = nullptr, std::vector<uint64_t> streams = {},
+          std::unique_ptr<envs::BatchEnv> env = nullptr);
   ~Trainer();
 
   // Sets the rule parameters of every agent: (P, rule.num_params()), host.
@@ -144,6 +148,8 @@ class Trainer {
   const AgentLayout& layout() const { return layout_; }
   std::vector<float> params() const { return params_.to_host(); }
   const TrainConfig& config() const { return config_; }
+  // The env the agents train on (levels can be read and written between updates).
+  envs::BatchEnv& env() { return *env_; }
   // Wall seconds spent so far collecting rollouts (acting and stepping the envs) and learning from them
   // (GAE, shuffles, minibatch passes, Adam).
   double rollout_seconds() const { return rollout_seconds_; }
