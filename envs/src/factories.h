@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <type_traits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,14 +20,17 @@ struct EnvEntry {
                                           bool reference_path)>
       make;
   std::function<std::string(const std::string& params_json)> params;  // resolved Params as JSON
+  bool cpu_only = false;  // a CpuBatched env (its simulation is not plain data): no CUDA
 };
 
 // Each family appends its entries (classic.cpp, minatar.cpp).
 void add_classic_envs(std::vector<EnvEntry>& out);
 void add_minatar_envs(std::vector<EnvEntry>& out);
+void add_box2d_envs(std::vector<EnvEntry>& out);
 
-// The entry of env type Env under `name`, with `defaults` as the Params that params_json overrides.
-template <class Env>
+// The entry of env type Env under `name`, with `defaults` as the Params that params_json overrides, batched
+// by Batch: Batched<Env> (POD state: CPU and CUDA) or CpuBatched<Env> (CPU only).
+template <class Env, class Batch = Batched<Env>>
 EnvEntry make_entry(const std::string& name, const std::string& description,
                     const typename Env::Params& defaults = typename Env::Params()) {
   using Params = typename Env::Params;
@@ -36,7 +40,7 @@ EnvEntry make_entry(const std::string& name, const std::string& description,
   e.make = [name, defaults](int64_t n, const Exec& exec, const std::string& json,
                             bool reference_path) -> std::unique_ptr<BatchEnv> {
     const Params p = params_from_json<Params>(json, name, defaults);
-    auto env = std::make_unique<Batched<Env>>(n, exec, p);
+    auto env = std::make_unique<Batch>(n, exec, p);
     env->set_name(name);
     env->set_reference_path(reference_path);
     return env;
@@ -44,6 +48,7 @@ EnvEntry make_entry(const std::string& name, const std::string& description,
   e.params = [name, defaults](const std::string& json) {
     return config_to_json(params_from_json<Params>(json, name, defaults));
   };
+  e.cpu_only = !std::is_same_v<Batch, Batched<Env>>;
   return e;
 }
 

@@ -11,6 +11,7 @@ const std::vector<detail::EnvEntry>& entries() {
     std::vector<detail::EnvEntry> out;
     detail::add_classic_envs(out);
     detail::add_minatar_envs(out);
+    detail::add_box2d_envs(out);
     return out;
   }();
   return table;
@@ -37,6 +38,13 @@ std::unique_ptr<BatchEnv> make_reference_env(const std::string& name, int64_t nu
 std::vector<std::string> env_names() {
   std::vector<std::string> names;
   for (const auto& e : entries()) names.push_back(e.name);
+  return names;
+}
+
+std::vector<std::string> env_names(Device device) {
+  std::vector<std::string> names;
+  for (const auto& e : entries())
+    if (device == Device::cpu || !e.cpu_only) names.push_back(e.name);
   return names;
 }
 

@@ -114,6 +114,13 @@ Image render_observation(const Spec& spec, const float* obs) {
     // obs = cos th, sin th (th = 0 upright), th_dot
     line(im, 200, 150, 200 + 110 * obs[1], 150 - 110 * obs[0], pole, 8);
     disc(im, 200, 150, 6, dark);
+  } else if (spec.name.rfind("Box2D/PushBox", 0) == 0) {
+    // x in [-8, 8] m across the width (25 px per m); obs = x, y, vx, vy, angle, omega, target - x
+    auto px = [](double x) { return 200 + x * 25; };
+    const double ground = 250, x = obs[0], y = obs[1], target = obs[0] + obs[6];
+    line(im, 0, ground, 399, ground, dark, 2);
+    line(im, px(target), ground, px(target), ground - 40, accent, 3);
+    box(im, px(x) - 12, ground - 25 * y - 12, px(x) + 12, ground - 25 * y + 12, pole);
   } else {
     throw InvalidArgument("render: no drawing for env '" + spec.name + "'");
   }

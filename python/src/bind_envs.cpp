@@ -169,7 +169,7 @@ class PyBatchEnv {
 }  // namespace
 
 void bind_envs(py::module_ m) {
-  m.def("names", &envs::env_names, "Every registered env name.");
+  m.def("names", [] { return envs::env_names(); }, "Every registered env name.");
   m.def("describe", &envs::env_description, py::arg("name"));
   m.def("params_json", &envs::env_params_json, py::arg("name"), py::arg("params_json") = "",
         "The env's Params (with overrides applied) as JSON.");

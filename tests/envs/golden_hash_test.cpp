@@ -1,6 +1,6 @@
 // Golden rollout hashes (Box2D's determinism-test habit): one pinned hash per registered env of a fixed
 // random-action rollout (64 instances, 300 steps, seed 2026, episodes capped at 120 steps so every env
-// auto-resets). Any change in an env's dynamics, rewards, termination, reset distribution or random
+// auto-resets). Box2D envs run Debian's prebuilt libbox2d, the same code on every host. Any change in an env's dynamics, rewards, termination, reset distribution or random
 // streams changes its hash, and the failure names the env. The envs' arithmetic is lamarck's own
 // elementwise code compiled without contraction (-ffp-contract=off), so the hashes are the same for every
 // instruction-set target (checked: -march=native on AVX-512, x86-64-v3) and thread count.
@@ -24,6 +24,7 @@ namespace {
 
 const std::map<std::string, uint64_t>& pinned_hashes() {
   static const std::map<std::string, uint64_t> hashes = {
+      {"Box2D/PushBox", 0xac658d7cedf9b9d4ull},
       {"Acrobot-v1", 0x6bebbdf12329ae1dull},
       {"CartPole-v1", 0x0a550538377c2a73ull},
       {"MinAtar/Asterix", 0x455ea2ee63120f9cull},

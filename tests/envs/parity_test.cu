@@ -106,7 +106,7 @@ TEST_P(Parity, SameTrajectoryOnCpuAndGpu) {
               GetParam().c_str(), worst, worst_plain, static_cast<long long>(n));
 }
 
-INSTANTIATE_TEST_SUITE_P(Registry, Parity, ::testing::ValuesIn(env_names()),
+INSTANTIATE_TEST_SUITE_P(Registry, Parity, ::testing::ValuesIn(env_names(Device::cuda)),
                          [](const ::testing::TestParamInfo<std::string>& info) {
                            std::string s = info.param;
                            for (char& c : s)

@@ -36,6 +36,7 @@
 #include "lamarck/core/error.h"
 #include "lamarck/core/rng.h"
 #include "lamarck/envs/batch_env.h"
+#include "lamarck/envs/levels.h"
 
 namespace lamarck::envs {
 
@@ -305,7 +306,7 @@ class Batched final : public BatchEnv {
   static_assert(std::is_trivially_copyable_v<Params>, "env Params must be trivially copyable");
 
   Batched(int64_t num_envs, const Exec& exec, const Params& params = Params())
-      : exec_(exec), n_(num_envs) {
+      : exec_(exec), n_(num_envs), levels_(Env::spec(params).name, num_envs) {
     if (num_envs <= 0) throw InvalidArgument("num_envs must be > 0, got " + std::to_string(num_envs));
     require_device(exec);
     const Device d = exec.device;
@@ -323,10 +324,7 @@ class Batched final : public BatchEnv {
 
   // Shared Params (size 1) or one Params per instance (size N); takes effect at the next reset.
   void set_params(const std::vector<Params>& params) {
-    if (params.size() != 1 && int64_t(params.size()) != n_)
-      throw InvalidArgument("set_params: expected 1 or " + std::to_string(n_) + " Params, got " +
-                            std::to_string(params.size()));
-    params_host_ = params;
+    levels_.assign(params);
     params_ = DeviceArray<Params>(params, exec_.device);
     spec_ = Env::spec(params[0]);
     if (!name_.empty()) spec_.name = name_;
@@ -335,8 +333,9 @@ class Batched final : public BatchEnv {
   void set_name(const std::string& name) {
     name_ = name;
     spec_.name = name;
+    levels_.set_name(name);
   }
-  const std::vector<Params>& params() const { return params_host_; }
+  const std::vector<Params>& params() const { return levels_.all(); }
 
   // Use the plain per-instance kernel (StepKernel) instead of the fast path: the CPU's chunked loop, or
   // CUDA's strided observations and transpose (for tests and the bench's comparison loop).
@@ -357,27 +356,17 @@ class Batched final : public BatchEnv {
   void reset(uint64_t seed, const uint64_t* instance_ids) override { reset_kernel(seed, instance_ids, nullptr, n_); }
 
   // ---- levels (BatchEnv) ----
-  std::vector<ConfigField> level_fields(int64_t instance) const override {
-    return config_fields(params_host_[param_index(instance)]);
-  }
-  std::string get_level(int64_t instance) const override {
-    return config_to_compact_json(params_host_[param_index(instance)]);
-  }
+  std::vector<ConfigField> level_fields(int64_t instance) const override { return levels_.fields(instance); }
+  std::string get_level(int64_t instance) const override { return levels_.json(instance); }
   void set_levels(const std::vector<int64_t>& instances, const std::vector<std::string>& levels) override {
-    write_levels(instances, levels.size(), [&](size_t j, const Params& current) {
-      return parse_config<Params>(levels[j], spec_.name + " level", current);
-    });
+    set_params(levels_.with_json(instances, levels));
   }
-  std::string get_level_bytes(int64_t instance) const override {
-    return config_to_bytes(params_host_[param_index(instance)]);
-  }
+  std::string get_level_bytes(int64_t instance) const override { return levels_.bytes(instance); }
   void set_level_bytes(const std::vector<int64_t>& instances, const std::vector<std::string>& levels) override {
-    write_levels(instances, levels.size(), [&](size_t j, const Params& current) {
-      return config_from_bytes<Params>(levels[j], spec_.name + " level", current);
-    });
+    set_params(levels_.with_bytes(instances, levels));
   }
   void reset_instances(uint64_t seed, const std::vector<int64_t>& instances, const uint64_t* ids) override {
-    for (int64_t i : instances) check_instance(i);
+    for (int64_t i : instances) levels_.check_instance(i);
     if (instances.empty()) return;
     const DeviceArray<int64_t> which(instances, exec_.device);
     DeviceArray<uint64_t> id_array;
@@ -501,32 +490,6 @@ class Batched final : public BatchEnv {
     }
     parallel_for(exec_, count, ResetKernel<Env>{view(), seed, ids, which});
   }
-  void check_instance(int64_t i) const {
-    if (i < 0 || i >= n_)
-      throw InvalidArgument(spec_.name + ": instance " + std::to_string(i) + " is out of range [0, " +
-                            std::to_string(n_) + ")");
-  }
-  size_t param_index(int64_t i) const {
-    check_instance(i);
-    return params_host_.size() == 1 ? 0 : size_t(i);
-  }
-  // Writes make(j, current Params of instances[j]) for every listed instance (j = 0 for all when count is
-  // 1); builds every new level before writing any, so a bad one leaves the batch as it was.
-  template <class Make>
-  void write_levels(const std::vector<int64_t>& instances, size_t count, const Make& make) {
-    if (count != 1 && count != instances.size())
-      throw InvalidArgument(spec_.name + ": set levels of " + std::to_string(instances.size()) +
-                            " instances with " + std::to_string(count) + " levels (give 1 or one per instance)");
-    std::vector<Params> levels = params_host_;
-    if (levels.size() == 1) levels.assign(size_t(n_), params_host_[0]);
-    for (size_t j = 0; j < instances.size(); ++j) {
-      check_instance(instances[j]);
-      const size_t i = size_t(instances[j]);
-      levels[i] = make(count == 1 ? 0 : j, levels[i]);
-    }
-    set_params(levels);
-  }
-
   // Recomputes observations() from the states (after set_state).
   void observe_all() {
     const std::vector<State> states = host_states();
@@ -574,7 +537,7 @@ class Batched final : public BatchEnv {
   int64_t n_;
   bool reference_path_ = false, strided_path_ = false;
   std::string name_;
-  std::vector<Params> params_host_;
+  LevelTable<Params> levels_;  // host copy of params_
   DeviceArray<Params> params_;
   DeviceArray<State> states_;
   DeviceArray<Key> keys_;

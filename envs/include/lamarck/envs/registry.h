@@ -29,6 +29,8 @@ std::unique_ptr<BatchEnv> make_reference_env(const std::string& name, int64_t nu
                                              const std::string& params_json = "");
 
 std::vector<std::string> env_names();
+// The envs that run on `device` (the CPU runs them all; Box2D and MuJoCo envs are CPU-only).
+std::vector<std::string> env_names(Device device);
 
 // One line about the env (family, reference), for `lamarck envs list`.
 std::string env_description(const std::string& name);

@@ -1,0 +1,80 @@
+// The per-instance Params ("levels") of a batch, kept on the host: what Batched (POD envs, CPU and CUDA)
+// and CpuBatched (CPU-only envs) share to implement BatchEnv's level interface. Either one level for every
+// instance (the start) or one per instance (after any write).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "lamarck/core/config.h"
+#include "lamarck/core/error.h"
+
+namespace lamarck::envs {
+
+template <class Params>
+class LevelTable {
+ public:
+  LevelTable() = default;
+  LevelTable(std::string env_name, int64_t n) : name_(std::move(env_name)), n_(n) {}
+  void set_name(const std::string& name) { name_ = name; }
+
+  // Shared (size 1) or per-instance (size n) levels.
+  void assign(std::vector<Params> levels) {
+    if (levels.size() != 1 && int64_t(levels.size()) != n_)
+      throw InvalidArgument(name_ + ": expected 1 or " + std::to_string(n_) + " levels, got " +
+                            std::to_string(levels.size()));
+    levels_ = std::move(levels);
+  }
+  const std::vector<Params>& all() const { return levels_; }
+  bool shared() const { return levels_.size() == 1; }
+  const Params& of(int64_t i) const { return levels_[index(i)]; }
+
+  std::vector<ConfigField> fields(int64_t i) const { return config_fields(of(i)); }
+  std::string json(int64_t i) const { return config_to_compact_json(of(i)); }
+  std::string bytes(int64_t i) const { return config_to_bytes(of(i)); }
+
+  // The levels after writing `levels` (JSON objects over each instance's current level) to `instances`;
+  // throws before anything changes when an instance or a level is bad.
+  std::vector<Params> with_json(const std::vector<int64_t>& instances, const std::vector<std::string>& levels) const {
+    return with(instances, levels.size(), [&](size_t j, const Params& current) {
+      return parse_config<Params>(levels[j], name_ + " level", current);
+    });
+  }
+  std::vector<Params> with_bytes(const std::vector<int64_t>& instances, const std::vector<std::string>& levels) const {
+    return with(instances, levels.size(), [&](size_t j, const Params& current) {
+      return config_from_bytes<Params>(levels[j], name_ + " level", current);
+    });
+  }
+
+  void check_instance(int64_t i) const {
+    if (i < 0 || i >= n_)
+      throw InvalidArgument(name_ + ": instance " + std::to_string(i) + " is out of range [0, " + std::to_string(n_) + ")");
+  }
+
+ private:
+  size_t index(int64_t i) const {
+    check_instance(i);
+    return levels_.size() == 1 ? 0 : size_t(i);
+  }
+  template <class Make>
+  std::vector<Params> with(const std::vector<int64_t>& instances, size_t count, const Make& make) const {
+    if (count != 1 && count != instances.size())
+      throw InvalidArgument(name_ + ": set levels of " + std::to_string(instances.size()) + " instances with " +
+                            std::to_string(count) + " levels (give 1 or one per instance)");
+    std::vector<Params> out = levels_;
+    if (out.size() == 1) out.assign(size_t(n_), levels_[0]);
+    for (size_t j = 0; j < instances.size(); ++j) {
+      check_instance(instances[j]);
+      const size_t i = size_t(instances[j]);
+      out[i] = make(count == 1 ? 0 : j, out[i]);
+    }
+    return out;
+  }
+
+  std::string name_;
+  int64_t n_ = 0;
+  std::vector<Params> levels_;
+};
+
+}  // namespace lamarck::envs
