@@ -2,15 +2,7 @@
 // by nvcc from the same host-device env code the CPU runs (Thrust through core's parallel_for).
 #include "lamarck/core/backend.h"
 #include "lamarck/envs/batched.h"
-#include "lamarck/envs/classic/acrobot.h"
-#include "lamarck/envs/classic/cartpole.h"
-#include "lamarck/envs/classic/mountain_car.h"
-#include "lamarck/envs/classic/pendulum.h"
-#include "lamarck/envs/minatar/asterix.h"
-#include "lamarck/envs/minatar/breakout.h"
-#include "lamarck/envs/minatar/freeway.h"
-#include "lamarck/envs/minatar/seaquest.h"
-#include "lamarck/envs/minatar/space_invaders.h"
+#include "lamarck/envs/env_list.h"
 
 namespace lamarck::envs {
 
@@ -64,15 +56,6 @@ void reset_cuda(const BatchView<Env>& v, uint64_t seed, const uint64_t* ids, con
   template void step_cuda<Env>(const BatchView<Env>&, const typename Env::Action*, int64_t, bool); \
   template void reset_cuda<Env>(const BatchView<Env>&, uint64_t, const uint64_t*, const int64_t*, int64_t);
 
-LMK_ENVS_INSTANTIATE_CUDA(CartPole)
-LMK_ENVS_INSTANTIATE_CUDA(Acrobot)
-LMK_ENVS_INSTANTIATE_CUDA(MountainCar)
-LMK_ENVS_INSTANTIATE_CUDA(MountainCarContinuous)
-LMK_ENVS_INSTANTIATE_CUDA(Pendulum)
-LMK_ENVS_INSTANTIATE_CUDA(minatar::MinAtar<minatar::Asterix>)
-LMK_ENVS_INSTANTIATE_CUDA(minatar::MinAtar<minatar::Breakout>)
-LMK_ENVS_INSTANTIATE_CUDA(minatar::MinAtar<minatar::Freeway>)
-LMK_ENVS_INSTANTIATE_CUDA(minatar::MinAtar<minatar::Seaquest>)
-LMK_ENVS_INSTANTIATE_CUDA(minatar::MinAtar<minatar::SpaceInvaders>)
+LMK_FOR_EACH_BATCHED_ENV(LMK_ENVS_INSTANTIATE_CUDA)
 
 }  // namespace lamarck::envs

@@ -10,6 +10,8 @@
 #include "lamarck/core/config.h"
 #include "lamarck/envs/batch_env.h"
 #include "lamarck/envs/batched.h"
+#include "lamarck/envs/env_list.h"
+#include "lamarck/envs/render.h"
 
 namespace lamarck::envs::detail {
 
@@ -21,7 +23,14 @@ struct EnvEntry {
       make;
   std::function<std::string(const std::string& params_json)> params;  // resolved Params as JSON
   bool cpu_only = false;  // a CpuBatched env (its simulation is not plain data): no CUDA
+  std::function<Image(const Spec& spec, const float* obs)> draw;  // one frame from an observation row
 };
+
+// The entry with its frames drawn by `draw` (render.h primitives).
+inline EnvEntry with_drawing(EnvEntry e, std::function<Image(const Spec&, const float*)> draw) {
+  e.draw = std::move(draw);
+  return e;
+}
 
 // Each family appends its entries (classic.cpp, minatar.cpp).
 void add_classic_envs(std::vector<EnvEntry>& out);
@@ -34,6 +43,8 @@ template <class Env, class Batch = Batched<Env>>
 EnvEntry make_entry(const std::string& name, const std::string& description,
                     const typename Env::Params& defaults = typename Env::Params()) {
   using Params = typename Env::Params;
+  static_assert(!std::is_same_v<Batch, Batched<Env>> || is_listed_batched_env<Env>(),
+                "a Batched env must be listed in lamarck/envs/env_list.h (its CUDA launchers come from there)");
   EnvEntry e;
   e.name = name;
   e.description = description;

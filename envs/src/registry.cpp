@@ -50,6 +50,12 @@ std::vector<std::string> env_names(Device device) {
 
 std::string env_description(const std::string& name) { return find(name).description; }
 
+Image render_observation(const Spec& spec, const float* obs) {
+  const detail::EnvEntry& e = find(spec.name);
+  if (!e.draw) throw InvalidArgument("render: no drawing for env '" + spec.name + "'");
+  return e.draw(spec, obs);
+}
+
 std::string env_params_json(const std::string& name, const std::string& params_json) {
   return find(name).params(params_json);
 }

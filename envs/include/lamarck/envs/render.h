@@ -1,6 +1,6 @@
-// Rendering of env observations to RGB images and PNG files (for `lamarck envs render`).
-// MinAtar: one cell per grid square, each channel in its own colour (the highest channel set wins,
-// as in the reference's display_state). Classic control: simple line drawings from the observation.
+// Rendering of env observations to RGB images, PNG files and animated GIFs (for `lamarck envs render`).
+// Each env family draws its own frames (a draw function registered with the env: src/classic.cpp,
+// src/minatar.cpp, src/box2d.cpp) with the primitives below; the image code (src/image.cpp) knows no env.
 #pragma once
 
 #include <cstdint>
@@ -18,7 +18,17 @@ struct Image {
   void set(int x, int y, uint8_t r, uint8_t g, uint8_t b);  // ignores pixels outside the image
 };
 
-// The frame of one instance, drawn from its observation row `obs` (spec.observation.size() floats).
+struct Rgb {
+  uint8_t r, g, b;
+};
+
+// Drawing primitives in pixel coordinates (pixels outside the image are skipped).
+void line(Image& im, double x0, double y0, double x1, double y1, Rgb c, int thickness = 3);
+void disc(Image& im, double cx, double cy, double radius, Rgb c);
+void box(Image& im, double x0, double y0, double x1, double y1, Rgb c);  // filled, corners inclusive
+
+// The frame of one instance, drawn by the env's registered draw function from its observation row `obs`
+// (spec.observation.size() floats); InvalidArgument for an env that has none.
 Image render_observation(const Spec& spec, const float* obs);
 
 // PNG (8-bit RGB, zlib stored blocks, no compression library needed). write_png replaces `path`

@@ -12,10 +12,9 @@
 #include "lamarck/core/math.h"
 #include "lamarck/core/rng.h"
 
-// AVX2 paths of the row sampler (host code only). -DLMK_NO_AVX2_PHILOX builds the plain loops instead, to
-// compare the two on one machine.
-#if defined(__AVX2__) && !defined(__CUDACC__) && !defined(LMK_NO_AVX2_PHILOX)
-#include <immintrin.h>
+// AVX2 paths of the row sampler (host code only), on core's eight-block Philox (LMK_PHILOX_X8, rng.h).
+// -DLMK_NO_AVX2_PHILOX builds the plain loops instead, to compare the two on one machine.
+#if defined(LMK_PHILOX_X8)
 #define LMK_ES_AVX2_PHILOX 1
 #endif
 
@@ -232,40 +231,15 @@ struct SampleGaussianRows {
       if (minus) _mm256_stream_ps(minus + j0 + t, _mm256_sub_ps(m, step));
     }
   }
-  // Philox4x32-10 of the counters first .. first + 7 (each (low, high) 32-bit word pair, the other two words
-  // 0), words shifted right by 8, stored to v0..v3[0..8). Bit-identical to the plain loop of chunk().
+  // Philox4x32-10 of the counters first .. first + 7 (core's philox4x32_10_x8), words shifted right by 8,
+  // stored to v0..v3[0..8). Bit-identical to the plain loop of chunk().
   static LMK_INLINE void philox8(Key key, uint64_t first, int32_t* v0, int32_t* v1, int32_t* v2, int32_t* v3) {
-    using namespace philox_detail;
-    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-    const __m256i base_lo = _mm256_set1_epi32(int32_t(uint32_t(first)));
-    __m256i c0 = _mm256_add_epi32(base_lo, lanes);
-    // the low word wrapped where c0 < base (unsigned): carry one into the high word
-    const __m256i sign = _mm256_set1_epi32(int32_t(0x80000000u));
-    const __m256i wrapped = _mm256_cmpgt_epi32(_mm256_xor_si256(base_lo, sign), _mm256_xor_si256(c0, sign));
-    __m256i c1 = _mm256_sub_epi32(_mm256_set1_epi32(int32_t(uint32_t(first >> 32))), wrapped);
-    __m256i c2 = _mm256_setzero_si256(), c3 = _mm256_setzero_si256();
-    const __m256i m0 = _mm256_set1_epi32(int32_t(kMul0)), m1 = _mm256_set1_epi32(int32_t(kMul1));
-    uint32_t k0 = key.w[0], k1 = key.w[1];
-    for (int round = 0; round < 10; ++round) {
-      const __m256i e0 = _mm256_mul_epu32(c0, m0), o0 = _mm256_mul_epu32(_mm256_srli_epi64(c0, 32), m0);
-      const __m256i e1 = _mm256_mul_epu32(c2, m1), o1 = _mm256_mul_epu32(_mm256_srli_epi64(c2, 32), m1);
-      const __m256i hi0 = _mm256_blend_epi32(_mm256_srli_epi64(e0, 32), o0, 0xAA);
-      const __m256i lo0 = _mm256_blend_epi32(e0, _mm256_slli_epi64(o0, 32), 0xAA);
-      const __m256i hi1 = _mm256_blend_epi32(_mm256_srli_epi64(e1, 32), o1, 0xAA);
-      const __m256i lo1 = _mm256_blend_epi32(e1, _mm256_slli_epi64(o1, 32), 0xAA);
-      const __m256i n0 = _mm256_xor_si256(_mm256_xor_si256(hi1, c1), _mm256_set1_epi32(int32_t(k0)));
-      const __m256i n2 = _mm256_xor_si256(_mm256_xor_si256(hi0, c3), _mm256_set1_epi32(int32_t(k1)));
-      c0 = n0;
-      c1 = lo1;
-      c2 = n2;
-      c3 = lo0;
-      k0 += kWeyl0;
-      k1 += kWeyl1;
-    }
-    _mm256_store_si256(reinterpret_cast<__m256i*>(v0), _mm256_srli_epi32(c0, 8));
-    _mm256_store_si256(reinterpret_cast<__m256i*>(v1), _mm256_srli_epi32(c1, 8));
-    _mm256_store_si256(reinterpret_cast<__m256i*>(v2), _mm256_srli_epi32(c2, 8));
-    _mm256_store_si256(reinterpret_cast<__m256i*>(v3), _mm256_srli_epi32(c3, 8));
+    __m256i c[4];
+    philox4x32_10_x8(key, first, c);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(v0), _mm256_srli_epi32(c[0], 8));
+    _mm256_store_si256(reinterpret_cast<__m256i*>(v1), _mm256_srli_epi32(c[1], 8));
+    _mm256_store_si256(reinterpret_cast<__m256i*>(v2), _mm256_srli_epi32(c[2], 8));
+    _mm256_store_si256(reinterpret_cast<__m256i*>(v3), _mm256_srli_epi32(c[3], 8));
   }
   // fastmath::log_unit24 on eight lanes, the same bits: the exponent and mantissa of float(v + 1) come
   // from its bit pattern instead of the branch-free search (both exact), the halving of m > sqrt(2) is a
@@ -343,9 +317,7 @@ struct SampleGaussianRows {
     // the top 24 bits of each Philox word, as int32 (exactly the values u32_to_unit_float scales)
     alignas(64) int32_t v0[kChunk], v1[kChunk], v2[kChunk], v3[kChunk];
 #if defined(LMK_ES_AVX2_PHILOX)
-    // Eight blocks per 256-bit register. The compiler widens the 32x32->64 products of the plain loop
-    // below to four 64-bit lanes and repacks them every round; here one vpmuludq on the even lanes and one
-    // on the odd lanes give all eight high and low halves (two shifts and two blends), the same bits.
+    // eight blocks per 256-bit register (core's philox4x32_10_x8), the same bits as the loop below
     for (int64_t t = 0; t < kChunk; t += 8) philox8(key, first + uint64_t(t), v0 + t, v1 + t, v2 + t, v3 + t);
 #else
 #pragma omp simd

@@ -1,3 +1,4 @@
+// Images: pixels, drawing primitives and the PNG and animated-GIF encoders (no image library); see render.h.
 #include "lamarck/envs/render.h"
 
 #include <algorithm>
@@ -28,17 +29,7 @@ void Image::set(int x, int y, uint8_t r, uint8_t g, uint8_t b) {
   rgb[i + 2] = b;
 }
 
-namespace {
-
-struct Rgb {
-  uint8_t r, g, b;
-};
-
-// Ten distinct channel colours (MinAtar has at most 10 channels).
-constexpr Rgb kPalette[10] = {{230, 230, 60}, {220, 60, 60},  {60, 140, 230}, {120, 120, 120}, {240, 150, 40},
-                              {160, 80, 220}, {60, 200, 120}, {60, 220, 220}, {240, 120, 200}, {255, 255, 255}};
-
-void line(Image& im, double x0, double y0, double x1, double y1, Rgb c, int thickness = 3) {
+void line(Image& im, double x0, double y0, double x1, double y1, Rgb c, int thickness) {
   const int steps = int(std::max(std::fabs(x1 - x0), std::fabs(y1 - y0))) + 1;
   for (int s = 0; s <= steps; ++s) {
     const double t = double(s) / steps;
@@ -57,74 +48,6 @@ void disc(Image& im, double cx, double cy, double radius, Rgb c) {
 void box(Image& im, double x0, double y0, double x1, double y1, Rgb c) {
   for (int y = int(y0); y <= int(y1); ++y)
     for (int x = int(x0); x <= int(x1); ++x) im.set(x, y, c.r, c.g, c.b);
-}
-
-Image minatar_frame(const Spec& spec, const float* obs) {
-  const int channels = int(spec.observation.shape[2]);
-  constexpr int kCell = 24;
-  Image im;
-  im.width = im.height = 10 * kCell;
-  im.fill(0, 0, 0);
-  for (int y = 0; y < 10; ++y)
-    for (int x = 0; x < 10; ++x)
-      for (int c = channels - 1; c >= 0; --c)
-        if (obs[(y * 10 + x) * channels + c] > 0.5f) {
-          box(im, x * kCell + 1, y * kCell + 1, (x + 1) * kCell - 2, (y + 1) * kCell - 2, kPalette[c]);
-          break;
-        }
-  return im;
-}
-
-}  // namespace
-
-Image render_observation(const Spec& spec, const float* obs) {
-  if (spec.observation.shape.size() == 3) return minatar_frame(spec, obs);
-  Image im;
-  im.width = 400;
-  im.height = 300;
-  im.fill(255, 255, 255);
-  const Rgb dark{40, 40, 40}, pole{200, 140, 80}, accent{60, 120, 220};
-  if (spec.name.rfind("CartPole", 0) == 0) {
-    // x in [-2.4, 2.4] across the width; the pole (length 1 m drawn as 100 px) at angle theta
-    const double cx = 200 + obs[0] / 2.4 * 180, cy = 220, th = obs[2];
-    line(im, 0, cy + 12, 399, cy + 12, dark, 1);
-    box(im, cx - 25, cy - 12, cx + 25, cy + 12, dark);
-    line(im, cx, cy - 12, cx + 100 * std::sin(th), cy - 12 - 100 * std::cos(th), pole, 6);
-  } else if (spec.name.rfind("Acrobot", 0) == 0) {
-    // links of 1 m (60 px) hanging from the centre; obs = cos t1, sin t1, cos t2, sin t2
-    const double c1 = obs[0], s1 = obs[1], c2 = obs[2], s2 = obs[3];
-    const double x1 = 200 + 60 * s1, y1 = 150 + 60 * c1;
-    const double c12 = c1 * c2 - s1 * s2, s12 = s1 * c2 + c1 * s2;
-    line(im, 0, 150 - 60, 399, 150 - 60, dark, 1);  // the goal height
-    line(im, 200, 150, x1, y1, accent, 6);
-    line(im, x1, y1, x1 + 60 * s12, y1 + 60 * c12, accent, 6);
-    disc(im, 200, 150, 5, dark);
-  } else if (spec.name.rfind("MountainCar", 0) == 0) {
-    // the hill y = 0.45 sin(3x) + 0.55 over x in [-1.2, 0.6]
-    auto px = [](double x) { return (x + 1.2) / 1.8 * 399; };
-    auto py = [](double x) { return 280 - (0.45 * std::sin(3 * x) + 0.55) * 250; };
-    for (int i = 0; i < 399; ++i) {
-      const double a = -1.2 + 1.8 * i / 399, b = -1.2 + 1.8 * (i + 1) / 399;
-      line(im, px(a), py(a), px(b), py(b), dark, 2);
-    }
-    const double goal = spec.name.find("Continuous") != std::string::npos ? 0.45 : 0.5;
-    line(im, px(goal), py(goal), px(goal), py(goal) - 30, accent, 2);
-    disc(im, px(obs[0]), py(obs[0]) - 8, 8, pole);
-  } else if (spec.name.rfind("Pendulum", 0) == 0) {
-    // obs = cos th, sin th (th = 0 upright), th_dot
-    line(im, 200, 150, 200 + 110 * obs[1], 150 - 110 * obs[0], pole, 8);
-    disc(im, 200, 150, 6, dark);
-  } else if (spec.name.rfind("Box2D/PushBox", 0) == 0) {
-    // x in [-8, 8] m across the width (25 px per m); obs = x, y, vx, vy, angle, omega, target - x
-    auto px = [](double x) { return 200 + x * 25; };
-    const double ground = 250, x = obs[0], y = obs[1], target = obs[0] + obs[6];
-    line(im, 0, ground, 399, ground, dark, 2);
-    line(im, px(target), ground, px(target), ground - 40, accent, 3);
-    box(im, px(x) - 12, ground - 25 * y - 12, px(x) + 12, ground - 25 * y + 12, pole);
-  } else {
-    throw InvalidArgument("render: no drawing for env '" + spec.name + "'");
-  }
-  return im;
 }
 
 namespace {
