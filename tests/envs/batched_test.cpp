@@ -95,12 +95,7 @@ TEST_P(EveryEnv, ObservationsFitTheSpec) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Registry, EveryEnv, ::testing::ValuesIn(env_names()),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           std::string s = info.param;
-                           for (char& c : s)
-                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-                           return s;
-                         });
+                         testing::env_test_name);
 
 // The CUDA step of the MinAtar games (strided observations into a (K, N) scratch, then a transpose), run
 // on the CPU: the same bits as the plain kernel, episode ends and final observations included.

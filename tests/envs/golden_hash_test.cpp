@@ -72,12 +72,7 @@ TEST(GoldenRollout, EveryPinnedEnvIsRegistered) {
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryEnv, GoldenRollout, ::testing::ValuesIn(env_names()),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           std::string s = info.param;
-                           for (char& c : s)
-                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-                           return s;
-                         });
+                         testing::env_test_name);
 
 }  // namespace
 }  // namespace lamarck::envs

@@ -58,12 +58,7 @@ TEST_P(EveryEnvLevels, JsonBytesAndHashRoundTrip) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Registry, EveryEnvLevels, ::testing::ValuesIn(env_names()),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           std::string s = info.param;
-                           for (char& c : s)
-                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-                           return s;
-                         });
+                         testing::env_test_name);
 
 // Observation rows of instance i after `steps` steps of action 1.
 std::vector<float> rows_after(BatchEnv& env, int steps) {

@@ -14,6 +14,7 @@
 #include "lamarck/core/device_array.h"
 #include "lamarck/core/rng.h"
 #include "lamarck/envs/registry.h"
+#include "test_util.h"
 
 namespace lamarck::envs {
 namespace {
@@ -107,12 +108,7 @@ TEST_P(Parity, SameTrajectoryOnCpuAndGpu) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Registry, Parity, ::testing::ValuesIn(env_names(Device::cuda)),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           std::string s = info.param;
-                           for (char& c : s)
-                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-                           return s;
-                         });
+                         testing::env_test_name);
 
 }  // namespace
 }  // namespace lamarck::envs

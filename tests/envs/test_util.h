@@ -1,14 +1,26 @@
 // Helpers shared by the envs tests: random actions and a hash of a whole rollout.
 #pragma once
 
+#include <gtest/gtest.h>
+
+#include <cctype>
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "lamarck/core/rng.h"
 #include "lamarck/envs/batch_env.h"
 
 namespace lamarck::envs::testing {
+
+// A gtest name for a test parametrised by env name: "MinAtar/Breakout-ref" -> "MinAtar_Breakout_ref".
+inline std::string env_test_name(const ::testing::TestParamInfo<std::string>& info) {
+  std::string s = info.param;
+  for (char& c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return s;
+}
 
 // FNV-1a over 64-bit words (then the tail bytes) of raw memory.
 inline uint64_t fnv1a(const void* data, size_t bytes, uint64_t h = 1469598103934665603ull) {

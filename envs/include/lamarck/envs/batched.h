@@ -297,7 +297,7 @@ void step_cpu(const BatchView<Env>& v, const typename Env::Action* actions, int6
 }
 
 template <class Env>
-class Batched final : public BatchEnv {
+class Batched final : public LevelledBatchEnv<typename Env::Params> {
  public:
   using Params = typename Env::Params;
   using State = typename Env::State;
@@ -306,7 +306,8 @@ class Batched final : public BatchEnv {
   static_assert(std::is_trivially_copyable_v<Params>, "env Params must be trivially copyable");
 
   Batched(int64_t num_envs, const Exec& exec, const Params& params = Params())
-      : exec_(exec), n_(num_envs), levels_(Env::spec(params).name, num_envs) {
+      : exec_(exec), n_(num_envs) {
+    levels_ = LevelTable<Params>(Env::spec(params).name, num_envs);
     if (num_envs <= 0) throw InvalidArgument("num_envs must be > 0, got " + std::to_string(num_envs));
     require_device(exec);
     const Device d = exec.device;
@@ -323,7 +324,7 @@ class Batched final : public BatchEnv {
   }
 
   // Shared Params (size 1) or one Params per instance (size N); takes effect at the next reset.
-  void set_params(const std::vector<Params>& params) {
+  void set_params(const std::vector<Params>& params) override {
     levels_.assign(params);
     params_ = DeviceArray<Params>(params, exec_.device);
     spec_ = Env::spec(params[0]);
@@ -353,18 +354,10 @@ class Batched final : public BatchEnv {
   const Exec& exec() const override { return exec_; }
 
   using BatchEnv::reset;
+  using LevelledBatchEnv<Params>::levels_;
   void reset(uint64_t seed, const uint64_t* instance_ids) override { reset_kernel(seed, instance_ids, nullptr, n_); }
 
-  // ---- levels (BatchEnv) ----
-  std::vector<ConfigField> level_fields(int64_t instance) const override { return levels_.fields(instance); }
-  std::string get_level(int64_t instance) const override { return levels_.json(instance); }
-  void set_levels(const std::vector<int64_t>& instances, const std::vector<std::string>& levels) override {
-    set_params(levels_.with_json(instances, levels));
-  }
-  std::string get_level_bytes(int64_t instance) const override { return levels_.bytes(instance); }
-  void set_level_bytes(const std::vector<int64_t>& instances, const std::vector<std::string>& levels) override {
-    set_params(levels_.with_bytes(instances, levels));
-  }
+  // ---- levels: LevelledBatchEnv (levels.h), plus subset resets ----
   void reset_instances(uint64_t seed, const std::vector<int64_t>& instances, const uint64_t* ids) override {
     for (int64_t i : instances) levels_.check_instance(i);
     if (instances.empty()) return;
@@ -537,7 +530,6 @@ class Batched final : public BatchEnv {
   int64_t n_;
   bool reference_path_ = false, strided_path_ = false;
   std::string name_;
-  LevelTable<Params> levels_;  // host copy of params_
   DeviceArray<Params> params_;
   DeviceArray<State> states_;
   DeviceArray<Key> keys_;

@@ -38,7 +38,7 @@
 namespace lamarck::envs {
 
 template <class Env>
-class CpuBatched final : public BatchEnv {
+class CpuBatched final : public LevelledBatchEnv<typename Env::Params> {
  public:
   using Params = typename Env::Params;
   using Action = typename Env::Action;
@@ -46,7 +46,8 @@ class CpuBatched final : public BatchEnv {
   static_assert(std::is_trivially_copyable_v<Params>, "env Params must be trivially copyable");
 
   CpuBatched(int64_t num_envs, const Exec& exec, const Params& params = Params())
-      : exec_(exec), n_(num_envs), levels_(Env::spec(params).name, num_envs) {
+      : exec_(exec), n_(num_envs) {
+    levels_ = LevelTable<Params>(Env::spec(params).name, num_envs);
     if (num_envs <= 0) throw InvalidArgument("num_envs must be > 0, got " + std::to_string(num_envs));
     if (exec.device != Device::cpu)
       throw InvalidArgument(Env::spec(params).name + " runs on the CPU only (its simulation is not plain data): "
@@ -66,7 +67,7 @@ class CpuBatched final : public BatchEnv {
     set_params({params});
   }
 
-  void set_params(const std::vector<Params>& params) {
+  void set_params(const std::vector<Params>& params) override {
     levels_.assign(params);
     spec_ = Env::spec(params[0]);
     if (!name_.empty()) spec_.name = name_;
@@ -84,6 +85,7 @@ class CpuBatched final : public BatchEnv {
   const Exec& exec() const override { return exec_; }
 
   using BatchEnv::reset;
+  using LevelledBatchEnv<Params>::levels_;
   void reset(uint64_t seed, const uint64_t* ids) override {
     parallel_for(exec_, n_, [&](int64_t i) { reset_one(i, seed, ids ? ids[i] : uint64_t(i)); });
   }
@@ -103,16 +105,6 @@ class CpuBatched final : public BatchEnv {
   const uint8_t* terminated() const override { return terminated_.data(); }
   const uint8_t* truncated() const override { return truncated_.data(); }
 
-  // ---- levels (BatchEnv) ----
-  std::vector<ConfigField> level_fields(int64_t instance) const override { return levels_.fields(instance); }
-  std::string get_level(int64_t instance) const override { return levels_.json(instance); }
-  void set_levels(const std::vector<int64_t>& instances, const std::vector<std::string>& levels) override {
-    set_params(levels_.with_json(instances, levels));
-  }
-  std::string get_level_bytes(int64_t instance) const override { return levels_.bytes(instance); }
-  void set_level_bytes(const std::vector<int64_t>& instances, const std::vector<std::string>& levels) override {
-    set_params(levels_.with_bytes(instances, levels));
-  }
 
   // ---- snapshots: replay logs ----
   std::string snapshot() const override {
@@ -295,7 +287,6 @@ class CpuBatched final : public BatchEnv {
   Exec exec_;
   int64_t n_;
   std::string name_;
-  LevelTable<Params> levels_;
   std::vector<Instance> instances_;
   std::vector<Key> keys_;
   std::vector<uint64_t> counters_;         // next Philox block of each instance

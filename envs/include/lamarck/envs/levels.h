@@ -9,6 +9,7 @@
 
 #include "lamarck/core/config.h"
 #include "lamarck/core/error.h"
+#include "lamarck/envs/batch_env.h"
 
 namespace lamarck::envs {
 
@@ -75,6 +76,26 @@ class LevelTable {
   std::string name_;
   int64_t n_ = 0;
   std::vector<Params> levels_;
+};
+
+// BatchEnv's level interface over a LevelTable, shared by Batched and CpuBatched: a subclass applies a new
+// set of levels (one, or one per instance) in set_params.
+template <class Params>
+class LevelledBatchEnv : public BatchEnv {
+ public:
+  virtual void set_params(const std::vector<Params>& params) = 0;
+  std::vector<ConfigField> level_fields(int64_t instance) const override { return levels_.fields(instance); }
+  std::string get_level(int64_t instance) const override { return levels_.json(instance); }
+  void set_levels(const std::vector<int64_t>& instances, const std::vector<std::string>& levels) override {
+    set_params(levels_.with_json(instances, levels));
+  }
+  std::string get_level_bytes(int64_t instance) const override { return levels_.bytes(instance); }
+  void set_level_bytes(const std::vector<int64_t>& instances, const std::vector<std::string>& levels) override {
+    set_params(levels_.with_bytes(instances, levels));
+  }
+
+ protected:
+  LevelTable<Params> levels_;
 };
 
 }  // namespace lamarck::envs
