@@ -3,6 +3,9 @@
 #include <rapidjson/error/en.h>
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <cstdio>
 
 namespace lamarck::config_detail {
 
@@ -63,3 +66,43 @@ std::string to_compact_string(const rapidjson::Value& value) {
 }
 
 }  // namespace lamarck::config_detail
+
+namespace lamarck {
+
+std::string json_quote(const std::string& text) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  writer.String(text.c_str(), rapidjson::SizeType(text.size()));
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+void JsonLine::key(const std::string& k) {
+  if (!body_.empty()) body_ += ",";
+  body_ += json_quote(k) + ":";
+}
+
+JsonLine& JsonLine::add(const std::string& k, const std::string& value) {
+  key(k);
+  body_ += json_quote(value);
+  return *this;
+}
+
+JsonLine& JsonLine::add(const std::string& k, double value) {
+  key(k);
+  if (!std::isfinite(value)) {
+    body_ += "null";
+  } else {
+    char text[32];
+    std::snprintf(text, sizeof(text), "%.9g", value);
+    body_ += text;
+  }
+  return *this;
+}
+
+JsonLine& JsonLine::add(const std::string& k, int64_t value) {
+  key(k);
+  body_ += std::to_string(value);
+  return *this;
+}
+
+}  // namespace lamarck

@@ -128,7 +128,10 @@ MeanInterval mean_interval(const std::vector<double>& values, double confidence)
     return m;
   }
   m.mean = sum / double(m.n);
-  if (m.n < 2) return m;
+  if (m.n < 2) {
+    m.half_width = std::numeric_limits<double>::quiet_NaN();
+    return m;
+  }
   double sq = 0.0;
   for (double v : values)
     if (std::isfinite(v)) sq += (v - m.mean) * (v - m.mean);

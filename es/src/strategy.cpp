@@ -316,14 +316,26 @@ StrategyBatch::StrategyBatch(const std::string& strategy, const Settings& settin
   }
 }
 
+int64_t StrategyBatch::offset(int64_t n) const {
+  int64_t rows = 0;
+  for (int64_t m = 0; m < n; ++m) rows += members_[size_t(m)]->pop_size();
+  return rows;
+}
+
 void StrategyBatch::ask(float* population) const {
-  const int64_t N = instances(), stride = pop_size() * dim();
-  cpu_for(threads_, true, N, [&](int64_t n) { members_[size_t(n)]->ask(population + n * stride); });
+  const int64_t N = instances(), D = dim();
+  std::vector<int64_t> first(size_t(N) + 1, 0);  // every member's first row, before any member changes size
+  for (int64_t n = 0; n < N; ++n) first[size_t(n) + 1] = first[size_t(n)] + members_[size_t(n)]->pop_size();
+  cpu_for(threads_, true, N, [&](int64_t n) { members_[size_t(n)]->ask(population + first[size_t(n)] * D); });
 }
 
 void StrategyBatch::tell(const float* population, const float* fitness) {
-  const int64_t N = instances(), P = pop_size(), stride = P * dim();
-  cpu_for(threads_, true, N, [&](int64_t n) { members_[size_t(n)]->tell(population + n * stride, fitness + n * P); });
+  const int64_t N = instances(), D = dim();
+  std::vector<int64_t> first(size_t(N) + 1, 0);  // the rows of the ask these fitness values answer
+  for (int64_t n = 0; n < N; ++n) first[size_t(n) + 1] = first[size_t(n)] + members_[size_t(n)]->pop_size();
+  cpu_for(threads_, true, N, [&](int64_t n) {
+    members_[size_t(n)]->tell(population + first[size_t(n)] * D, fitness + first[size_t(n)]);
+  });
 }
 
 }  // namespace lamarck::es

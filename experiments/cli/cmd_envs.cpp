@@ -73,15 +73,7 @@ double measure(BatchEnv& env, const DeviceActions& actions, int64_t steps, uint6
 
 std::vector<int32_t> parse_action_list(const std::string& text) {
   std::vector<int32_t> out;
-  std::stringstream s(text);
-  std::string item;
-  while (std::getline(s, item, ',')) {
-    try {
-      out.push_back(std::stoi(item));
-    } catch (const std::exception&) {
-      throw InvalidArgument("--actions: '" + item + "' is not an integer action");
-    }
-  }
+  for (int64_t a : parse_int_list(text, "--actions", 0, INT32_MAX)) out.push_back(int32_t(a));
   return out;
 }
 
@@ -111,8 +103,8 @@ void add_envs_command(CLI::App& app, const GlobalOptions& global) {
   CLI::App* bench = envs_cmd->add_subcommand(
       "bench", "Batched steps/s of an env, against the plain per-instance kernel on the same device");
   bench->add_option("--env", bench_opts->env, "Env name (see `lamarck envs list`)");
-  bench->add_option("--batch", bench_opts->batch, "Instances stepped per call")->check(CLI::PositiveNumber);
-  bench->add_option("--steps", bench_opts->steps, "Batched steps to time")->check(CLI::PositiveNumber);
+  bench->add_option("--batch", bench_opts->batch, "Instances stepped per call")->transform(positive_count());
+  bench->add_option("--steps", bench_opts->steps, "Batched steps to time")->transform(positive_count());
   bench->add_option("--params", bench_opts->params, "JSON overriding the env's Params");
   bench->add_flag("--no-reference", bench_opts->no_reference, "Skip the comparison loop");
   bench->callback([&global, bench_opts] {
@@ -156,7 +148,7 @@ void add_envs_command(CLI::App& app, const GlobalOptions& global) {
   auto render_opts = std::make_shared<RenderOptions>();
   CLI::App* render = envs_cmd->add_subcommand("render", "PNG frames (and optionally an animated GIF) of a random (or given) rollout of one env");
   render->add_option("--env", render_opts->env, "Env name (see `lamarck envs list`)");
-  render->add_option("--steps", render_opts->steps, "Steps to render")->check(CLI::PositiveNumber);
+  render->add_option("--steps", render_opts->steps, "Steps to render")->transform(positive_count());
   render->add_option("--out", render_opts->out, "Output directory (created)");
   render->add_option("--seed", render_opts->seed, "Seed of the env and the random actions");
   render->add_option("--actions", render_opts->actions,

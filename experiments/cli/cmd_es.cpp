@@ -151,7 +151,7 @@ void add_es_command(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--problem", args->problem, "Benchmark function (see --list)");
   cmd->add_option("--dim", args->dim, "Number of parameters D");
   cmd->add_option("--popsize", args->popsize, "Candidates per generation (0 = the strategy's default)");
-  cmd->add_option("--generations", args->generations, "Generations to run (default 100)");
+  cmd->add_option("--generations", args->generations, "Generations to run (default 100)")->transform(positive_count());
   cmd->add_option("--seed", args->seed, "Random seed");
   cmd->add_option("--target", args->target, "Stop when the best fitness is <= this value");
   cmd->add_option("--sigma", args->sigma, "Initial search scale (default 1)");

@@ -135,8 +135,7 @@ void run_evaluate(const EvaluateOptions& o, const GlobalOptions& global) {
   meta::MetaConfig config;
   if (!o.config.empty()) config = meta::load_meta_config(o.config);
   const std::vector<std::string> envs = o.envs.empty() ? config.envs : split(o.envs, ',');
-  std::vector<int64_t> horizons;
-  for (const auto& h : split(o.horizons, ',')) horizons.push_back(int64_t(std::llround(std::stod(h))));
+  std::vector<int64_t> horizons = parse_int_list(o.horizons, "--horizons", 1, int64_t(1) << 50);
   if (horizons.empty()) horizons = config.eval_horizons();
   for (const auto& env : envs) config.baseline(env);  // every env needs a normalising value
   objectives::register_rl_rules();
@@ -191,7 +190,8 @@ void add_meta_command(CLI::App& app, const GlobalOptions& global) {
   train->add_option("CONFIG", mt->config, "Meta-training config (experiments/configs/*.json)");
   train->add_option("--out", mt->out, "Run directory (default runs/<config name>)");
   train->add_option("--resume", mt->resume, "Continue the run in this directory from its checkpoint");
-  train->add_option("--generations", mt->generations, "Override the config's number of generations");
+  train->add_option("--generations", mt->generations, "Override the config's number of generations")
+      ->transform(positive_count());
   train->add_flag("--no-plot", mt->no_plot, "Do not write plots at the end");
   train->callback([mt, &global] { run_meta_train(*mt, global); });
 
@@ -201,7 +201,7 @@ void add_meta_command(CLI::App& app, const GlobalOptions& global) {
   eval->add_option("--baselines", ev->baselines, "Fixed rules to compare: ppo, dpo, none (comma-separated)");
   eval->add_option("--envs", ev->envs, "Envs (comma-separated; default the config's)");
   eval->add_option("--horizons", ev->horizons, "Env steps per agent (comma-separated; default the config's)");
-  eval->add_option("--seeds", ev->seeds, "Agents per env and horizon")->check(CLI::PositiveNumber);
+  eval->add_option("--seeds", ev->seeds, "Agents per env and horizon")->transform(positive_count());
   eval->add_option("--seed", ev->seed, "Seed of the evaluation tasks");
   eval->add_option("--config", ev->config, "Meta-training config for inner PPO settings and baselines");
   eval->add_option("--out", ev->out, "Write the rows as JSON lines to this file");

@@ -12,6 +12,7 @@
 #include "lamarck/core/serialize.h"
 #include "lamarck/core/stats.h"
 #include "lamarck/rl/trainer.h"
+#include "lamarck/learned_objectives/objective_file.h"
 #include "lamarck/learned_objectives/rl_rules.h"
 
 namespace lamarck::cli {
@@ -40,8 +41,10 @@ void run_train(const TrainOptions& o, const GlobalOptions& global) {
   const Exec exec = global.exec();
   std::shared_ptr<const rl::UpdateRule> rule;
   if (!o.objective.empty()) {
-    rule = objectives::load_update_rule(o.objective);
-    cfg.rule = rule->name();
+    objectives::Rule r = objectives::rule_from_name_or_file(o.objective);
+    // a built-in rule by name takes the config's clip epsilon (as evaluate does); a file keeps its own
+    if (!std::filesystem::exists(o.objective)) r.constants.clip_eps = float(cfg.clip_eps);
+    rule = objectives::make_update_rule(r);
   }
   rl::Trainer trainer(cfg, o.seeds, exec, {}, rule);
   const int64_t updates = trainer.max_updates();
@@ -106,7 +109,7 @@ void run_train(const TrainOptions& o, const GlobalOptions& global) {
   Summary s("train");
   s.add("env", cfg.env);
   s.add("algo", cfg.algo);
-  s.add("rule", cfg.algo == "a2c" ? std::string("pg") : cfg.rule);
+  s.add("rule", rule ? rule->name() : trainer.config().rule);  // the rule the agents trained with
   s.add("policy_step", std::string(trainer.policy_step()));  // "auto" resolved for this device and network
   s.add("seeds", K);
   s.add("steps_per_seed", trainer.env_steps_per_agent());
@@ -132,8 +135,9 @@ void add_rl_command(CLI::App& app, const GlobalOptions& global) {
   CLI::App* cmd = app.add_subcommand("train", "Train PPO/A2C agents on an env (K seeds in lockstep)");
   cmd->add_option("--env", opts->env, "Env name (see `lamarck envs list`); overrides the config's");
   cmd->add_option("--algo", opts->algo, "ppo or a2c")->check(CLI::IsMember({"ppo", "a2c"}));
-  cmd->add_option("--seeds", opts->seeds, "Number of seeds (agents trained in lockstep)");
-  cmd->add_option("--total-steps", opts->total_steps, "Env steps per seed; overrides the config's");
+  cmd->add_option("--seeds", opts->seeds, "Number of seeds (agents trained in lockstep)")->transform(positive_count());
+  cmd->add_option("--total-steps", opts->total_steps, "Env steps per seed; overrides the config's")
+      ->transform(positive_count());
   cmd->add_option("--config", opts->config, "JSON run config (experiments/configs/*.json)");
   cmd->add_option("--out", opts->out, "Directory for curves.csv, metrics.csv, config.json, summary.json");
   cmd->add_option("--objective", opts->objective,

@@ -2,6 +2,8 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <new>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -70,6 +72,15 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "lamarck: error: %s\nRun with --help for more information.\n", e.what());
     return 2;
   } catch (const Error& e) {
+    std::fprintf(stderr, "lamarck: error: %s\n", e.what());
+    return 2;
+  } catch (const std::filesystem::filesystem_error& e) {  // e.g. an --out that cannot be created
+    std::fprintf(stderr, "lamarck: error: %s\n", e.what());
+    return 2;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "lamarck: error: out of memory (try smaller batches or fewer seeds)\n");
+    return 3;
+  } catch (const std::exception& e) {  // anything else a library threw: a clear line, never an abort
     std::fprintf(stderr, "lamarck: error: %s\n", e.what());
     return 2;
   }

@@ -1,5 +1,9 @@
 #include "cli/summary.h"
 
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -75,6 +79,45 @@ std::string Summary::to_text() const {
 void Summary::print(bool json) const {
   std::cout << (json ? to_json() + "\n" : to_text());
   std::cout.flush();
+}
+
+std::vector<int64_t> parse_int_list(const std::string& text, const std::string& option, int64_t min, int64_t max) {
+  std::vector<int64_t> out;
+  if (text.empty()) return out;
+  size_t start = 0;
+  while (true) {
+    const size_t comma = text.find(',', start);
+    const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    const std::string where = option + ": '" + item + "'";
+    char* end = nullptr;
+    errno = 0;
+    const double v = item.empty() ? std::nan("") : std::strtod(item.c_str(), &end);
+    if (item.empty() || end != item.c_str() + item.size() || errno == ERANGE || !std::isfinite(v))
+      throw InvalidArgument(where + " is not a number (give a comma-separated list of whole numbers)");
+    if (v != std::floor(v)) throw InvalidArgument(where + " is not a whole number");
+    if (v < double(min) || v > double(max))
+      throw InvalidArgument(where + " is out of range: must be in [" + std::to_string(min) + ", " + std::to_string(max) + "]");
+    out.push_back(int64_t(v));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+CLI::Validator positive_count() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        const std::string message = "must be a whole number >= 1, got '" + value + "'";
+        try {
+          const std::vector<int64_t> v = parse_int_list(value, "value", 1, INT64_MAX / 2);
+          if (v.size() != 1) return message;
+          value = std::to_string(v[0]);  // 2e4 is 20000
+          return std::string();
+        } catch (const InvalidArgument&) {
+          return message;
+        }
+      },
+      "COUNT >= 1");
 }
 
 }  // namespace lamarck::cli

@@ -23,6 +23,15 @@ struct GlobalOptions {
   Exec exec() const;  // validates the device (clear error when CUDA is not there)
 };
 
+// The one parser of comma-separated numbers in options (--horizons 2e4,5e4, --actions 0,1,2): every item
+// a whole number (written as an integer or as 2e4) in [min, max]; an empty text gives an empty list.
+// Throws InvalidArgument naming the option and the bad item.
+std::vector<int64_t> parse_int_list(const std::string& text, const std::string& option, int64_t min, int64_t max);
+
+// An option transform for sizes and counts: a whole number >= 1, written as an integer or as 2e4 (CLI11's
+// PositiveNumber reports a range up to DBL_MAX instead, and its integer options refuse 2e4).
+CLI::Validator positive_count();
+
 class Summary {
  public:
   using Value = std::variant<std::string, double, int64_t, bool>;

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "lamarck/core/config.h"
 #include "lamarck/core/rng.h"
 #include "lamarck/learned_objectives/rl_rules.h"
 #include "lamarck/meta/inner_loop.h"
@@ -79,19 +80,15 @@ const EvalRow* matching_ppo_row(const std::vector<EvalRow>& rows, const EvalRow&
 }
 
 std::string eval_row_json(const EvalRow& r, int64_t generation, const EvalRow* ppo) {
-  char text[640];
-  int n = std::snprintf(text, sizeof(text),
-                "{\"generation\":%lld,\"objective\":\"%s\",\"env\":\"%s\",\"timesteps\":%lld,\"seeds\":%lld,"
-                "\"diverged\":%lld,\"mean\":%.9g,\"lo\":%.9g,\"hi\":%.9g,\"norm_mean\":%.9g,\"norm_lo\":%.9g,"
-                "\"norm_hi\":%.9g",
-                (long long)generation, r.objective.c_str(), r.env.c_str(), (long long)r.timesteps,
-                (long long)r.seeds, (long long)r.diverged, r.mean, r.lo, r.hi, r.norm_mean, r.norm_lo, r.norm_hi);
-  if (ppo && ppo != &r && n > 0 && size_t(n) < sizeof(text)) {
+  JsonLine line;
+  line.add("generation", generation).add("objective", r.objective).add("env", r.env).add("timesteps", r.timesteps);
+  line.add("seeds", r.seeds).add("diverged", r.diverged).add("mean", r.mean).add("lo", r.lo).add("hi", r.hi);
+  line.add("norm_mean", r.norm_mean).add("norm_lo", r.norm_lo).add("norm_hi", r.norm_hi);
+  if (ppo && ppo != &r) {
     const MeanInterval d = paired_difference(r, *ppo);
-    n += std::snprintf(text + n, sizeof(text) - size_t(n), ",\"vs_ppo_mean\":%.9g,\"vs_ppo_lo\":%.9g,\"vs_ppo_hi\":%.9g",
-                       d.mean, d.mean - d.half_width, d.mean + d.half_width);
+    line.add("vs_ppo_mean", d.mean).add("vs_ppo_lo", d.mean - d.half_width).add("vs_ppo_hi", d.mean + d.half_width);
   }
-  return std::string(text) + "}";
+  return line.str();
 }
 
 std::string eval_table(const std::vector<EvalRow>& rows) {
@@ -102,8 +99,10 @@ std::string eval_table(const std::vector<EvalRow>& rows) {
   out += line;
   for (const EvalRow& r : rows) {
     char raw[64], norm[64];
-    std::snprintf(raw, sizeof(raw), "%.1f [%.1f, %.1f]", r.mean, r.lo, r.hi);
-    std::snprintf(norm, sizeof(norm), "%.3f [%.3f, %.3f]", r.norm_mean, r.norm_lo, r.norm_hi);
+    if (std::isfinite(r.lo)) std::snprintf(raw, sizeof(raw), "%.1f [%.1f, %.1f]", r.mean, r.lo, r.hi);
+    else std::snprintf(raw, sizeof(raw), "%.1f [n/a]", r.mean);
+    if (std::isfinite(r.norm_lo)) std::snprintf(norm, sizeof(norm), "%.3f [%.3f, %.3f]", r.norm_mean, r.norm_lo, r.norm_hi);
+    else std::snprintf(norm, sizeof(norm), "%.3f [n/a]", r.norm_mean);
     std::snprintf(line, sizeof(line), "%-28s %-22s %10lld %6lld %22s %22s%s\n", r.objective.c_str(), r.env.c_str(),
                   (long long)r.timesteps, (long long)r.seeds, raw, norm,
                   r.diverged ? (" (" + std::to_string(r.diverged) + " diverged)").c_str() : "");

@@ -26,12 +26,6 @@ constexpr uint32_t kCheckpointVersion = 3;
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-std::string num(double v) {
-  if (!std::isfinite(v)) return "null";
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.9g", v);
-  return text;
-}
 
 std::string join_lines(const std::vector<std::string>& lines) {
   std::string out;
@@ -205,12 +199,12 @@ void MetaTrainer::log_generation(const es::TellInfo& info, const std::vector<flo
   const std::vector<float> mean = es_->mean();
   double sq = 0.0;
   for (float m : mean) sq += double(m) * m;
-  std::string line = "{\"generation\":" + std::to_string(state_.generation) + ",\"fitness_mean\":" + num(info.gen_mean) +
-                     ",\"fitness_best\":" + num(info.gen_best) + ",\"fitness_worst\":" + num(worst) +
-                     ",\"nonfinite\":" + std::to_string(nonfinite) + ",\"best_so_far\":" +
-                     num(es_->book().has_best ? es_->book().best_fitness : std::nan("")) +
-                     ",\"sigma\":" + num(es_->step_size()) + ",\"mean_norm\":" + num(std::sqrt(sq)) + "}";
-  state_.metrics.push_back(line);
+  JsonLine line;
+  line.add("generation", state_.generation).add("fitness_mean", info.gen_mean).add("fitness_best", info.gen_best);
+  line.add("fitness_worst", worst).add("nonfinite", nonfinite);
+  line.add("best_so_far", es_->book().has_best ? double(es_->book().best_fitness) : std::nan(""));
+  line.add("sigma", double(es_->step_size())).add("mean_norm", std::sqrt(sq));
+  state_.metrics.push_back(line.str());
 }
 
 void MetaTrainer::evaluate_mean() {
@@ -271,10 +265,11 @@ void MetaTrainer::checkpoint() {
 void MetaTrainer::append_timing(const GenerationTiming& t) {
   timings_.push_back(t);
   std::ofstream out(run_dir_ + "/timing.jsonl", std::ios::app);
-  out << "{\"generation\":" << state_.generation << ",\"seconds\":" << num(t.seconds)
-      << ",\"es_seconds\":" << num(t.es_seconds) << ",\"inner_seconds\":" << num(t.inner_seconds)
-      << ",\"eval_seconds\":" << num(t.eval_seconds) << ",\"env_steps\":" << t.env_steps
-      << ",\"steps_per_s\":" << num(double(t.env_steps) / std::max(t.inner_seconds, 1e-9)) << "}\n";
+  JsonLine line;
+  line.add("generation", state_.generation).add("seconds", t.seconds).add("es_seconds", t.es_seconds);
+  line.add("inner_seconds", t.inner_seconds).add("eval_seconds", t.eval_seconds).add("env_steps", t.env_steps);
+  line.add("steps_per_s", double(t.env_steps) / std::max(t.inner_seconds, 1e-9));
+  out << line.str() << "\n";
 }
 
 void MetaTrainer::run(int64_t until) {

@@ -4,6 +4,8 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -70,14 +72,25 @@ class PyBatchEnv {
       if (kind != 'i' && kind != 'u')
         throw InvalidArgument(name + ": discrete actions must be integers, got dtype " +
                               std::string(py::str(actions.dtype())));
-      auto a = py::array_t<int32_t, py::array::c_style | py::array::forcecast>::ensure(actions);
-      const int32_t* p = a.data();
+      // checked as 64-bit values before the narrowing to int32 (2^32 must not wrap to action 0)
+      auto a = py::array_t<int64_t, py::array::c_style | py::array::forcecast>::ensure(actions);
+      if (kind == 'u' && actions.itemsize() == 8) {  // uint64 above 2^63 would read as negative: check raw
+        auto u = py::array_t<uint64_t, py::array::c_style | py::array::forcecast>::ensure(actions);
+        for (int64_t i = 0; i < n; ++i)
+          if (u.data()[i] > uint64_t(INT64_MAX))
+            throw InvalidArgument(name + ": action " + std::to_string(u.data()[i]) + " of env " + std::to_string(i) +
+                                  " is outside [0, " + std::to_string(env_->spec().action.n) + ")");
+      }
+      const int64_t* p = a.data();
       const int64_t count = env_->spec().action.n;
-      for (int64_t i = 0; i < n; ++i)
+      std::vector<int32_t> narrow(static_cast<size_t>(n));
+      for (int64_t i = 0; i < n; ++i) {
         if (p[i] < 0 || p[i] >= count)
           throw InvalidArgument(name + ": action " + std::to_string(p[i]) + " of env " + std::to_string(i) +
                                 " is outside [0, " + std::to_string(count) + ")");
-      env_->step(device_actions(p, n));
+        narrow[size_t(i)] = int32_t(p[i]);
+      }
+      env_->step(device_actions(narrow.data(), n));
     } else {
       const bool flat_ok = action_size_ == 1 && actions.ndim() == 1 && actions.shape(0) == n;
       const bool full_ok = actions.ndim() == 2 && actions.shape(0) == n && actions.shape(1) == action_size_;
@@ -88,6 +101,10 @@ class PyBatchEnv {
       if (kind != 'f' && kind != 'i' && kind != 'u')
         throw InvalidArgument(name + ": box actions must be numbers, got dtype " + std::string(py::str(actions.dtype())));
       auto a = py::array_t<float, py::array::c_style | py::array::forcecast>::ensure(actions);
+      for (int64_t i = 0; i < n * action_size_; ++i)
+        if (!std::isfinite(a.data()[i]))
+          throw InvalidArgument(name + ": action " + std::to_string(a.data()[i]) + " of env " +
+                                std::to_string(i / action_size_) + " is not finite");
       env_->step(device_actions(a.data(), n * action_size_));
     }
   }

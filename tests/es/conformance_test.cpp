@@ -212,24 +212,57 @@ TEST(OpenEs, StepIsTheFullPopulationGradient) {
   }
 }
 
-TEST(Batch, InstancesMatchIndependentRuns) {
-  Settings s = base_settings("open_es");
-  StrategyBatch batch("open_es", s, 3);
-  const int64_t P = batch.pop_size(), D = batch.dim();
-  std::vector<float> x(size_t(3 * P * D)), f(size_t(3 * P));
-  const Problem sphere("sphere", D);
-  for (int g = 0; g < 5; ++g) {
-    batch.ask(x.data());
-    sphere.evaluate(Exec{}, x.data(), 3 * P, f.data());
-    batch.tell(x.data(), f.data());
+// Every instance of a batch is the run its seed gives alone, bit for bit, for every registered strategy.
+// Instance 0 sees a flat fitness, which makes the restart strategies restart at once and grow their
+// population (IPOP/BIPOP), while the others see the sphere: the members' populations then differ.
+class EveryStrategyBatch : public ::testing::TestWithParam<std::string> {};
+
+std::vector<float> batch_fitness(const StrategyBatch& batch, const std::vector<float>& x, int64_t member,
+                                 const Problem& sphere) {
+  const int64_t P = batch.pop_size(member), D = batch.dim();
+  std::vector<float> f(static_cast<size_t>(P));
+  if (member == 0) {
+    std::fill(f.begin(), f.end(), 1.0f);
+  } else {
+    sphere.evaluate(Exec{}, x.data() + batch.offset(member) * D, P, f.data());
   }
-  // instance 1 alone, with the seed the batch gave it
-  Settings s1 = batch.member(1).settings();
-  auto alone = make_strategy("open_es", s1);
-  run(*alone, 5);
-  EXPECT_EQ(alone->mean(), batch.member(1).mean());
-  EXPECT_NE(batch.member(0).mean(), batch.member(1).mean());
+  return f;
 }
+
+TEST_P(EveryStrategyBatch, InstancesMatchIndependentRuns) {
+  const std::string name = GetParam();
+  Settings s = base_settings(name);
+  StrategyBatch batch(name, s, 3);
+  const int64_t D = batch.dim();
+  const Problem sphere("sphere", D);
+  std::vector<std::unique_ptr<Strategy>> alone;
+  for (int64_t n = 0; n < 3; ++n) alone.push_back(make_strategy(name, batch.member(n).settings()));
+  bool sizes_differed = false;
+  // a flat fitness stops CMA-ES by tolfun after 10 + 30 n / lambda generations (40 here)
+  for (int g = 0; g < 60; ++g) {
+    std::vector<float> x(size_t(batch.total_pop_size() * D)), f(size_t(batch.total_pop_size()));
+    batch.ask(x.data());
+    for (int64_t n = 0; n < 3; ++n) {
+      const std::vector<float> fn = batch_fitness(batch, x, n, sphere);
+      std::copy(fn.begin(), fn.end(), f.begin() + batch.offset(n));
+      // the same candidates as the instance alone, then the same fitness told to both
+      std::vector<float> xa(size_t(alone[size_t(n)]->pop_size() * D));
+      alone[size_t(n)]->ask(xa.data());
+      ASSERT_EQ(xa.size(), size_t(batch.pop_size(n) * D)) << name << " member " << n << " generation " << g;
+      EXPECT_TRUE(std::equal(xa.begin(), xa.end(), x.begin() + batch.offset(n) * D)) << name << " member " << n;
+      alone[size_t(n)]->tell(xa.data(), fn.data());
+    }
+    batch.tell(x.data(), f.data());
+    sizes_differed = sizes_differed || batch.pop_size(0) != batch.pop_size(1);
+  }
+  for (int64_t n = 0; n < 3; ++n) EXPECT_EQ(alone[size_t(n)]->mean(), batch.member(n).mean()) << name << " " << n;
+  EXPECT_NE(batch.member(1).mean(), batch.member(2).mean()) << "instances have their own seeds";
+  if (name == "ipop_cma_es" || name == "bipop_cma_es") {
+    EXPECT_TRUE(sizes_differed) << name << ": the flat-fitness member should have restarted with a larger population";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Registry, EveryStrategyBatch, ::testing::ValuesIn(strategy_names()));
 
 }  // namespace
 }  // namespace lamarck::es

@@ -3,6 +3,7 @@
 #include "lamarck/meta/meta_trainer.h"
 
 #include <gtest/gtest.h>
+#include <rapidjson/document.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -380,6 +381,24 @@ TEST(Evaluate, PairedDifferenceAgainstPpo) {
 namespace lamarck::meta {
 namespace {
 // Every shipped meta-training config parses and validates.
+// eval.jsonl lines are valid JSON whatever the objective's label (quotes, backslashes, a long path) and
+// with non-finite values (JSON has no NaN: null).
+TEST(Evaluate, RowJsonIsValidForAnyLabel) {
+  EvalRow r;
+  r.objective = std::string(700, 'x') + "/we\"ird\\name.json";
+  r.env = "CartPole-v1";
+  r.mean = std::nan("");
+  r.lo = 1.5;
+  const std::string line = eval_row_json(r, 3, nullptr);
+  rapidjson::Document doc;
+  doc.Parse(line.c_str());
+  ASSERT_FALSE(doc.HasParseError()) << line;
+  EXPECT_EQ(std::string(doc["objective"].GetString()), r.objective);
+  EXPECT_TRUE(doc["mean"].IsNull());
+  EXPECT_EQ(doc["lo"].GetDouble(), 1.5);
+  EXPECT_EQ(doc["generation"].GetInt64(), 3);
+}
+
 TEST(MetaConfig, ShippedConfigsAreValid) {
   const std::string dir = std::string(LAMARCK_TEST_DATA_DIR) + "/../../experiments/configs";
   int count = 0;

@@ -89,3 +89,68 @@ def test_python_train_keeps_the_configs_env_and_algo():
     assert out["curves"].shape == (1, 10)
     with pytest.raises(ValueError, match="unknown env|did you mean"):
         lamarck.train(config={"env": "MinAtar/Breakoot"}, total_steps=400)
+
+
+# Bad input on the command line: a non-zero exit and one line naming the bad value -- never an abort
+# (a negative return code is a signal), a traceback or a silent default.
+BAD_INPUTS = [
+    (["train", "--env", "CartPole-v1", "--total-steps", "0"], "--total-steps"),
+    (["train", "--env", "CartPole-v1", "--total-steps", "-5"], "--total-steps"),
+    (["train", "--env", "CartPole-v1", "--seeds", "0"], "--seeds"),
+    (["train", "--env", "CartPole-v1", "--total-steps", "1e4x"], "--total-steps"),
+    (["train", "--env", "CartPol-v1", "--total-steps", "512"], "did you mean 'CartPole-v1'"),
+    (["train", "--config", "/nonexistent/config.json"], "/nonexistent/config.json"),
+    (["meta-train", "experiments/configs/meta_lpo_cartpole.json", "--generations", "0"], "--generations"),
+    (["evaluate", "--objective", "ppo_clip", "--horizons", "1e4,x"], "--horizons: 'x' is not a number"),
+    (["evaluate", "--objective", "ppo_clip", "--horizons", "0"], "--horizons: '0' is out of range"),
+    (["evaluate", "--objective", "ppo_clip", "--horizons", "2.5"], "--horizons: '2.5' is not a whole number"),
+    (["es", "--strategy", "cma_es", "--problem", "sphere", "--dim", "0"], "--dim"),
+    (["es", "--strategy", "cma_es", "--problem", "sphere", "--dim", "4", "--generations", "0"], "--generations"),
+    (["envs", "render", "--env", "CartPole-v1", "--steps", "2", "--actions", "0,one"], "--actions: 'one'"),
+    (["envs", "bench", "--env", "CartPole-v1", "--batch", "0"], "--batch"),
+]
+
+
+@pytest.mark.parametrize("args,message", BAD_INPUTS, ids=[" ".join(a) for a, _ in BAD_INPUTS])
+def test_bad_input_is_a_clear_error(args, message, tmp_path):
+    root = os.path.join(os.path.dirname(__file__), "..", "..")
+    out = subprocess.run([CLI, "-q", *args], capture_output=True, text=True, timeout=120, cwd=root)
+    assert out.returncode > 0, (out.returncode, out.stderr)
+    assert message in out.stderr, out.stderr
+    assert "terminate" not in out.stderr and "Traceback" not in out.stderr
+
+
+def test_an_out_directory_that_cannot_be_created_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    out = run("-q", "train", "--env", "CartPole-v1", "--total-steps", "512", "--out", str(blocker / "run"))
+    assert out.returncode == 2, out.stderr
+    assert "lamarck: error:" in out.stderr and "terminate" not in out.stderr
+
+
+def test_objective_by_name_takes_the_configs_clip_and_is_reported(tmp_path):
+    with open(os.path.join(CONFIGS, "cartpole_ppo.json")) as f:
+        cfg = json.load(f)
+    cfg["total_timesteps"] = 4096
+    runs = {}
+    for clip in (0.05, 0.2):
+        cfg["clip_eps"] = clip
+        path = tmp_path / f"c{clip}.json"
+        path.write_text(json.dumps(cfg))
+        out = run("-q", "train", "--config", str(path), "--objective", "ppo_clip", "--json",
+                  "--out", str(tmp_path / f"run{clip}"))
+        assert out.returncode == 0, out.stderr
+        assert json.loads(out.stdout)["rule"] == "ppo_clip"
+        runs[clip] = (tmp_path / f"run{clip}" / "metrics.csv").read_text()
+    assert runs[0.05] != runs[0.2], "the config's clip_eps must reach a rule given by name"
+    # A2C with a rule of its own reports that rule, not "pg"
+    out = run("-q", "train", "--env", "CartPole-v1", "--algo", "a2c", "--objective", "dpo", "--total-steps", "512",
+              "--json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["rule"] == "dpo"
+
+
+def test_counts_accept_scientific_notation():
+    out = run("-q", "train", "--env", "CartPole-v1", "--total-steps", "2e3", "--json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["steps_per_seed"] == 1536  # three updates of 4 x 128 steps

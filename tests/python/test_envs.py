@@ -130,8 +130,25 @@ def test_bad_actions_raise_not_crash():
         env.step(np.zeros(4, dtype=np.float32))
     with pytest.raises(ValueError, match="outside"):
         env.step(np.array([0, 1, 2, 0]))
+    # checked before any narrowing: 2**32 and 2**32 + 1 would wrap to the valid actions 0 and 1
+    with pytest.raises(ValueError, match="action 4294967296 of env 0 is outside"):
+        env.step(np.array([2**32, 0, 0, 0], dtype=np.int64))
+    with pytest.raises(ValueError, match="outside"):
+        env.step(np.array([0, 2**32 + 1, 0, 0], dtype=np.int64))
+    with pytest.raises(ValueError, match="outside"):
+        env.step(np.array([2**64 - 1, 0, 0, 0], dtype=np.uint64))
+    with pytest.raises(ValueError, match="outside"):
+        env.step(np.array([-1, 0, 0, 0], dtype=np.int8))
     obs, *_ = env.step(np.array([0, 1, 1, 0]))  # still usable afterwards
     assert obs.shape == (4, 4)
+    # non-finite box actions are refused (the env would sit in a NaN state until truncation)
+    pend = lamarck.envs.make_vec("Pendulum-v1", 2, seed=0)
+    pend.reset()
+    for bad in (np.nan, np.inf, -np.inf):
+        with pytest.raises(ValueError, match="is not finite"):
+            pend.step(np.array([[0.0], [bad]], dtype=np.float32))
+    obs, *_ = pend.step(np.zeros((2, 1), dtype=np.float32))
+    assert np.all(np.isfinite(obs))
 
 
 def test_levels_per_instance_from_python():

@@ -417,6 +417,25 @@ std::string config_to_compact_json(const T& config) {
   return config_detail::to_compact_string(doc);
 }
 
+// One JSON object on one line, built field by field (the log lines of metrics.jsonl and eval.jsonl):
+// strings escaped by rapidjson, floating point with 9 significant digits, non-finite numbers as null (JSON
+// has no NaN), integers exactly.
+class JsonLine {
+ public:
+  JsonLine& add(const std::string& key, const std::string& value);
+  JsonLine& add(const std::string& key, const char* value) { return add(key, std::string(value)); }
+  JsonLine& add(const std::string& key, double value);
+  JsonLine& add(const std::string& key, int64_t value);
+  JsonLine& add(const std::string& key, int value) { return add(key, int64_t(value)); }
+  std::string str() const { return "{" + body_ + "}"; }
+
+ private:
+  void key(const std::string& k);
+  std::string body_;
+};
+// A string as a JSON string literal, quotes included.
+std::string json_quote(const std::string& text);
+
 // The canonical binary form (see BytesWriter): equal configs give equal bytes.
 template <class T>
 std::string config_to_bytes(const T& config) {

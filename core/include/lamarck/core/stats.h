@@ -15,7 +15,8 @@ double student_t_cdf(double t, double dof);
 double student_t_quantile(double p, double dof);
 
 // Mean and half-width of the two-sided `confidence` interval of the mean (Student t with n - 1 degrees
-// of freedom) over the finite values; n counts them. n = 0: mean NaN; n = 1: half_width 0.
+// of freedom) over the finite values; n counts them. n = 0: mean NaN; n = 1: half_width NaN (one value has
+// no interval: reports print it as null / n/a, never as a zero-width interval).
 struct MeanInterval {
   double mean = 0.0, half_width = 0.0;
   int64_t n = 0;

@@ -192,14 +192,19 @@ class Strategy {
 };
 
 // Several independent instances of one strategy advanced as one batch (a leading instance axis).
-// Instance n uses seed fold(settings.seed, n); instances run in parallel over CPU threads.
+// Instance n uses seed fold(settings.seed, n); instances run in parallel over CPU threads. Members may
+// have populations of different sizes: IPOP/BIPOP grow each instance's at its own restarts. The batch's
+// population is the members' populations one after another: member n's pop_size(n) rows start at row
+// offset(n), total_pop_size() rows in all. Sizes can change in tell(): read them again before each ask.
 class StrategyBatch {
  public:
   StrategyBatch(const std::string& strategy, const Settings& settings, int64_t instances);
   int64_t instances() const { return int64_t(members_.size()); }
-  int64_t pop_size() const { return members_.front()->pop_size(); }
+  int64_t pop_size(int64_t n) const { return members_[size_t(n)]->pop_size(); }
+  int64_t offset(int64_t n) const;
+  int64_t total_pop_size() const { return offset(instances()); }
   int64_t dim() const { return members_.front()->dim(); }
-  // population (N, P, D); fitness (N, P).
+  // population (total_pop_size(), D); fitness (total_pop_size()), member n's from offset(n).
   void ask(float* population) const;
   void tell(const float* population, const float* fitness);
   Strategy& member(int64_t n) { return *members_[size_t(n)]; }
