@@ -23,11 +23,12 @@ void Reader::reject_unknown_keys() const {
     const std::string nearest = closest_match(key, known_);
     if (!nearest.empty()) message += "; did you mean '" + join_path(path_, nearest) + "'?";
     message += " (valid keys" + (path_.empty() ? std::string() : " of " + path_) + ": " + join(known_) + ")";
-    throw ConfigError(message);
+    report(errors_, message);
   }
 }
 
-void Reader::wrong_type(const rapidjson::Value& json, const std::string& path, const char* expected) {
+void Reader::wrong_type(const rapidjson::Value& json, const std::string& path, const char* expected,
+                        ErrorList* errors) {
   const char* got = json.IsNull() ? "null"
                     : json.IsBool() ? "a boolean"
                     : json.IsString() ? "a string"
@@ -38,8 +39,16 @@ void Reader::wrong_type(const rapidjson::Value& json, const std::string& path, c
   std::string shown;
   if (json.IsString()) shown = std::string(" '") + json.GetString() + "'";
   else if (json.IsNumber()) shown = " " + to_text(json.GetDouble());
-  throw ConfigError("config: " + (path.empty() ? std::string("(top level)") : path) + " must be " + expected +
-                    ", got " + got + shown);
+  report(errors, "config: " + (path.empty() ? std::string("(top level)") : path) + " must be " + expected +
+                     ", got " + got + shown);
+}
+
+void throw_errors(const ErrorList& errors, const std::string& source) {
+  if (errors.empty()) return;
+  if (errors.size() == 1) throw ConfigError(source + ": " + errors[0]);
+  std::string message = source + ": " + std::to_string(errors.size()) + " errors:";
+  for (const std::string& e : errors) message += "\n  " + source + ": " + e;
+  throw ConfigError(message);
 }
 
 void parse_document(rapidjson::Document& doc, const std::string& text, const std::string& source) {

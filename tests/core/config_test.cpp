@@ -197,5 +197,35 @@ TEST(Config, LongNumbersReadBackExactly) {
   EXPECT_EQ(o.beta1, 0.20943951023931953);
 }
 
+struct Widths {
+  std::vector<int64_t> hidden = {64, 64};
+  template <class V>
+  void fields(V& v) {
+    v("hidden", hidden).non_empty().each_at_least(1);
+  }
+};
+
+TEST(Config, EveryErrorIsReportedAtOnce) {
+  // an unknown key, a wrong type, an out-of-range value and a bad choice: one message with all four
+  const std::string json = R"({"popsiz": 4, "seed": "x", "optimizer": {"lr": -1, "beta1": 0.5}, "strategy": "cmaes"})";
+  try {
+    parse_config<RunConfig>(json, "run.json");
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("run.json: 4 errors:"), std::string::npos) << m;
+    EXPECT_NE(m.find("did you mean 'popsize'"), std::string::npos) << m;
+    EXPECT_NE(m.find("seed must be a non-negative integer, got a string 'x'"), std::string::npos) << m;
+    EXPECT_NE(m.find("optimizer.lr = -1 is out of range"), std::string::npos) << m;
+    EXPECT_NE(m.find("strategy: unknown value 'cmaes'"), std::string::npos) << m;
+  }
+  // every element of a sequence can be range-checked
+  EXPECT_THROW(parse_config<Widths>(R"({"hidden": [64, 0]})", "w"), ConfigError);
+  EXPECT_THROW(parse_config<Widths>(R"({"hidden": [-64]})", "w"), ConfigError);
+  EXPECT_EQ(parse_config<Widths>(R"({"hidden": [8]})", "w").hidden[0], 8);
+  // one error keeps the one-line form
+  EXPECT_EQ(error_of(R"({"popsize": 1})").find("errors:"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace lamarck

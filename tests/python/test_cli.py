@@ -154,3 +154,15 @@ def test_counts_accept_scientific_notation():
     out = run("-q", "train", "--env", "CartPole-v1", "--total-steps", "2e3", "--json")
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["steps_per_seed"] == 1536  # three updates of 4 x 128 steps
+
+
+def test_network_widths_and_clipping_are_validated():
+    with pytest.raises(ValueError, match=r"hidden\[1\] = 0 is out of range"):
+        lamarck.train(hidden=[64, 0], total_steps=512)
+    with pytest.raises(ValueError, match=r"hidden\[0\] = -64"):
+        lamarck.train(hidden=[-64], total_steps=512)
+    with pytest.raises(ValueError, match="max_grad_norm = -1 is out of range"):
+        lamarck.train(max_grad_norm=-1, total_steps=512)
+    # and several mistakes are reported together
+    with pytest.raises(ValueError, match="3 errors"):
+        lamarck.train(hidden=[0], max_grad_norm=-1, gamma=2.0, total_steps=512)

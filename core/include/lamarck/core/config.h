@@ -16,7 +16,8 @@
 //   EsConfig c = load_config<EsConfig>("run.json");   // missing keys keep their defaults
 //
 // Errors name the path of the bad value ("es.sigma"): an unknown key (with the nearest valid key
-// suggested), a wrong type, or an out-of-range value. Fields may be bool, integers, floating point,
+// suggested), a wrong type, or an out-of-range value. Every error of a config is reported in one
+// ConfigError (one line each), so a config with three mistakes takes one run to fix. Fields may be bool, integers, floating point,
 // std::string, nested config structs, and std::vector or std::array of any of those (a std::array reads
 // from a JSON array of exactly its size: the fixed-size fields of an env level, such as a maze's walls).
 //
@@ -87,11 +88,20 @@ const char* type_name() {
   else return "an object";
 }
 
+// Where the errors of one parse or check go: every failed check adds a line, and the caller throws once.
+using ErrorList = std::vector<std::string>;
+// Records `message` in `errors`, or throws it when there is no list.
+inline void report(ErrorList* errors, const std::string& message) {
+  if (!errors) throw ConfigError(message);
+  errors->push_back(message);
+}
+
 // The result of visiting one field: range and choice checks that run only when reading.
 template <class T>
 class FieldCheck {
  public:
-  FieldCheck(const T* value, std::string path) : value_(value), path_(std::move(path)) {}
+  FieldCheck(const T* value, std::string path, ErrorList* errors = nullptr)
+      : value_(value), path_(std::move(path)), errors_(errors) {}
   FieldCheck& range(double lo, double hi) {
     if (value_ && !(double(*value_) >= lo && double(*value_) <= hi))
       fail("must be in [" + to_text(lo) + ", " + to_text(hi) + "]");
@@ -114,7 +124,21 @@ class FieldCheck {
       if (!value_) return *this;
       for (const auto& c : choices)
         if (c == *value_) return *this;
-      throw ConfigError("config: " + path_ + ": " + unknown_choice_message("value", *value_, choices));
+      report(errors_, "config: " + path_ + ": " + unknown_choice_message("value", *value_, choices));
+    }
+    return *this;
+  }
+  // Every element of a vector or array field >= lo.
+  FieldCheck& each_at_least(double lo) {
+    if constexpr (is_sequence<T>) {
+      if (!value_) return *this;
+      for (size_t i = 0; i < value_->size(); ++i)
+        if (!(double((*value_)[i]) >= lo)) {
+          report(errors_, "config: " + path_ + "[" + std::to_string(i) + "] = " + to_text((*value_)[i]) +
+                              " is out of range: must be >= " + to_text(lo));
+          value_ = nullptr;
+          return *this;
+        }
     }
     return *this;
   }
@@ -126,14 +150,16 @@ class FieldCheck {
   }
 
  private:
-  [[noreturn]] void fail(const std::string& rule) const {
+  void fail(const std::string& rule) {
     if constexpr (std::is_arithmetic_v<T>)
-      throw ConfigError("config: " + path_ + " = " + to_text(*value_) + " is out of range: " + rule);
+      report(errors_, "config: " + path_ + " = " + to_text(*value_) + " is out of range: " + rule);
     else
-      throw ConfigError("config: " + path_ + " " + rule);
+      report(errors_, "config: " + path_ + " " + rule);
+    value_ = nullptr;  // one error per field: the checks after a failed one are skipped
   }
   const T* value_;  // null when not reading (writing or printing visits)
   std::string path_;
+  ErrorList* errors_;
 };
 
 std::string join_path(const std::string& parent, const std::string& key);
@@ -141,32 +167,36 @@ std::string join_path(const std::string& parent, const std::string& key);
 // Reads a rapidjson value into a config struct, tracking the path and the keys seen.
 class Reader {
  public:
-  Reader(const rapidjson::Value& object, std::string path) : object_(object), path_(std::move(path)) {}
+  Reader(const rapidjson::Value& object, std::string path, ErrorList* errors)
+      : object_(object), path_(std::move(path)), errors_(errors) {}
 
   template <class T>
   FieldCheck<T> operator()(const char* key, T& value) {
     known_.push_back(key);
     const std::string path = join_path(path_, key);
     auto it = object_.FindMember(key);
-    if (it == object_.MemberEnd()) return FieldCheck<T>(&value, path);  // keep the default
-    read(it->value, value, path);
-    return FieldCheck<T>(&value, path);
+    if (it == object_.MemberEnd()) return FieldCheck<T>(&value, path, errors_);  // keep the default
+    const size_t before = errors_ ? errors_->size() : 0;
+    read(it->value, value, path, errors_);
+    const bool read_ok = !errors_ || errors_->size() == before;
+    return FieldCheck<T>(read_ok ? &value : nullptr, path, errors_);  // no range check on an unread value
   }
 
-  // Throws for any key of the object that no field claimed.
+  // Reports every key of the object that no field claimed.
   void reject_unknown_keys() const;
 
+  // Reads `json` into `value`; a bad value is reported (and `value` left as it was).
   template <class T>
-  static void read(const rapidjson::Value& json, T& value, const std::string& path) {
+  static void read(const rapidjson::Value& json, T& value, const std::string& path, ErrorList* errors) {
     if constexpr (std::is_same_v<T, bool>) {
-      if (!json.IsBool()) wrong_type(json, path, type_name<T>());
+      if (!json.IsBool()) return wrong_type(json, path, type_name<T>(), errors);
       value = json.GetBool();
     } else if constexpr (std::is_integral_v<T>) {
       if (json.IsInt64()) {
         const int64_t v = json.GetInt64();
         if (v < int64_t(std::numeric_limits<T>::min()) ||
             (v > 0 && uint64_t(v) > uint64_t(std::numeric_limits<T>::max())))
-          throw ConfigError("config: " + path + " = " + std::to_string(v) + " is out of range for " + type_name<T>());
+          return report(errors, "config: " + path + " = " + std::to_string(v) + " is out of range for " + type_name<T>());
         value = T(v);
       } else if (json.IsUint64() && std::is_unsigned_v<T> && json.GetUint64() <= uint64_t(std::numeric_limits<T>::max())) {
         value = T(json.GetUint64());
@@ -175,42 +205,43 @@ class Reader {
         // 1e6 written as a float literal is a whole number: accept it
         const double v = json.GetDouble();
         if (v < double(std::numeric_limits<T>::min()) || v > double(std::numeric_limits<T>::max()))
-          throw ConfigError("config: " + path + " = " + to_text(v) + " is out of range for " + type_name<T>());
+          return report(errors, "config: " + path + " = " + to_text(v) + " is out of range for " + type_name<T>());
         value = T(v);
       } else {
-        wrong_type(json, path, type_name<T>());
+        return wrong_type(json, path, type_name<T>(), errors);
       }
     } else if constexpr (std::is_floating_point_v<T>) {
-      if (!json.IsNumber()) wrong_type(json, path, type_name<T>());
+      if (!json.IsNumber()) return wrong_type(json, path, type_name<T>(), errors);
       value = T(json.GetDouble());
     } else if constexpr (std::is_same_v<T, std::string>) {
-      if (!json.IsString()) wrong_type(json, path, type_name<T>());
+      if (!json.IsString()) return wrong_type(json, path, type_name<T>(), errors);
       value.assign(json.GetString(), json.GetStringLength());
     } else if constexpr (is_vector<T>::value) {
-      if (!json.IsArray()) wrong_type(json, path, type_name<T>());
+      if (!json.IsArray()) return wrong_type(json, path, type_name<T>(), errors);
       value.clear();
       value.resize(json.Size());
       for (rapidjson::SizeType i = 0; i < json.Size(); ++i)
-        read(json[i], value[i], path + "[" + std::to_string(i) + "]");
+        read(json[i], value[i], path + "[" + std::to_string(i) + "]", errors);
     } else if constexpr (is_array<T>::value) {
-      if (!json.IsArray()) wrong_type(json, path, type_name<T>());
+      if (!json.IsArray()) return wrong_type(json, path, type_name<T>(), errors);
       if (json.Size() != value.size())
-        throw ConfigError("config: " + path + " must have exactly " + std::to_string(value.size()) +
-                          " elements, got " + std::to_string(json.Size()));
+        return report(errors, "config: " + path + " must have exactly " + std::to_string(value.size()) +
+                                  " elements, got " + std::to_string(json.Size()));
       for (rapidjson::SizeType i = 0; i < json.Size(); ++i)
-        read(json[i], value[i], path + "[" + std::to_string(i) + "]");
+        read(json[i], value[i], path + "[" + std::to_string(i) + "]", errors);
     } else {
-      if (!json.IsObject()) wrong_type(json, path, type_name<T>());
-      Reader nested(json, path);
+      if (!json.IsObject()) return wrong_type(json, path, type_name<T>(), errors);
+      Reader nested(json, path, errors);
       value.fields(nested);
       nested.reject_unknown_keys();
     }
   }
 
  private:
-  [[noreturn]] static void wrong_type(const rapidjson::Value& json, const std::string& path, const char* expected);
+  static void wrong_type(const rapidjson::Value& json, const std::string& path, const char* expected, ErrorList* errors);
   const rapidjson::Value& object_;
   std::string path_;
+  ErrorList* errors_;
   std::vector<std::string> known_;
 };
 
@@ -264,28 +295,33 @@ class Writer {
 // vectors included: the checks parse_config runs while reading.
 class Checker {
  public:
-  explicit Checker(std::string path) : path_(std::move(path)) {}
+  Checker(std::string path, ErrorList* errors) : path_(std::move(path)), errors_(errors) {}
 
   template <class T>
   FieldCheck<T> operator()(const char* key, T& value) {
     const std::string path = join_path(path_, key);
-    check(value, path);
-    return FieldCheck<T>(&value, path);
+    check(value, path, errors_);
+    return FieldCheck<T>(&value, path, errors_);
   }
 
   template <class T>
-  static void check(T& value, const std::string& path) {
+  static void check(T& value, const std::string& path, ErrorList* errors) {
     if constexpr (is_sequence<T>) {
-      for (size_t i = 0; i < value.size(); ++i) check(value[i], path + "[" + std::to_string(i) + "]");
+      for (size_t i = 0; i < value.size(); ++i) check(value[i], path + "[" + std::to_string(i) + "]", errors);
     } else if constexpr (!std::is_arithmetic_v<T> && !std::is_same_v<T, std::string>) {
-      Checker nested(path);
+      Checker nested(path, errors);
       value.fields(nested);
     }
   }
 
  private:
   std::string path_;
+  ErrorList* errors_;
 };
+
+// Throws one ConfigError with every error of `errors` (nothing when it is empty), each line prefixed by
+// `source`.
+void throw_errors(const ErrorList& errors, const std::string& source);
 
 // The canonical binary form: every field in declaration order, arithmetic values little-endian at their
 // own size (bool as one byte), strings and vectors as a u64 count then their elements, std::arrays as
@@ -379,11 +415,9 @@ template <class T>
 T parse_config(const std::string& text, const std::string& source, T config = T()) {
   rapidjson::Document doc;
   config_detail::parse_document(doc, text, source);
-  try {
-    config_detail::Reader::read(doc, config, "");
-  } catch (const ConfigError& e) {
-    throw ConfigError(source + ": " + e.what());
-  }
+  config_detail::ErrorList errors;
+  config_detail::Reader::read(doc, config, "", &errors);
+  config_detail::throw_errors(errors, source);
   return config;
 }
 
@@ -391,11 +425,9 @@ T parse_config(const std::string& text, const std::string& source, T config = T(
 // or a parsed one changed afterwards, e.g. by command-line options); `source` names it in the message.
 template <class T>
 void check_config(const T& config, const std::string& source) {
-  try {
-    config_detail::Checker::check(const_cast<T&>(config), "");  // fields() only reads through a Checker
-  } catch (const ConfigError& e) {
-    throw ConfigError(source + ": " + e.what());
-  }
+  config_detail::ErrorList errors;
+  config_detail::Checker::check(const_cast<T&>(config), "", &errors);  // fields() only reads through a Checker
+  config_detail::throw_errors(errors, source);
 }
 
 // Reads and validates a JSON config file.

@@ -52,7 +52,7 @@ struct TrainConfig {
   bool norm_adv = true;
   double ent_coef = 0.01;
   double vf_coef = 0.5;
-  double max_grad_norm = 0.5;
+  double max_grad_norm = 0.5;        // global-norm gradient clipping per agent; 0 turns it off
   double adam_beta1 = 0.9;
   double adam_beta2 = 0.999;
   double adam_eps = 1e-5;
@@ -87,11 +87,11 @@ struct TrainConfig {
     v("norm_adv", norm_adv);
     v("ent_coef", ent_coef).at_least(0);
     v("vf_coef", vf_coef).at_least(0);
-    v("max_grad_norm", max_grad_norm);
+    v("max_grad_norm", max_grad_norm).at_least(0);  // 0 = no gradient clipping
     v("adam_beta1", adam_beta1).range(0, 0.999999);
     v("adam_beta2", adam_beta2).range(0, 0.999999);
     v("adam_eps", adam_eps).positive();
-    v("hidden", hidden).non_empty();
+    v("hidden", hidden).non_empty().each_at_least(1);
     v("activation", activation).one_of({"tanh", "relu"});
     v("final_window", final_window).range(0, 1);
     v("seed", seed);
