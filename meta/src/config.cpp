@@ -23,6 +23,14 @@ void MetaConfig::validate() const {
     baseline(env);
   }
   inner.validate();
+  const int64_t update = inner.num_envs * inner.num_steps;
+  if (min_timesteps < update)
+    throw ConfigError("config: min_timesteps = " + std::to_string(min_timesteps) +
+                      " is less than one inner update (inner.num_envs * inner.num_steps = " + std::to_string(update) + ")");
+  for (int64_t t : eval_timesteps)
+    if (t < update)
+      throw ConfigError("config: eval_timesteps has " + std::to_string(t) +
+                        ", less than one inner update (inner.num_envs * inner.num_steps = " + std::to_string(update) + ")");
 }
 
 double MetaConfig::baseline(const std::string& env) const {

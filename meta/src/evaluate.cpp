@@ -23,6 +23,10 @@ std::vector<EvalRow> evaluate_rule(const Exec& exec, const rl::TrainConfig& inne
                                    const std::string& label, const std::vector<std::string>& envs,
                                    const std::vector<int64_t>& horizons, int64_t seeds, uint64_t seed,
                                    const MetaConfig& baselines, int64_t* env_steps) {
+  for (int64_t h : horizons)
+    if (h < inner.num_envs * inner.num_steps)
+      throw InvalidArgument("evaluation horizon " + std::to_string(h) + " is less than one update (num_envs * num_steps = " +
+                            std::to_string(inner.num_envs * inner.num_steps) + ")");
   const auto update_rule = objectives::make_update_rule(rule);
   const int64_t dim = update_rule->num_params();
   // every (env, horizon) group is one lockstep population of `seeds` agents on one held-out seed, agent s on

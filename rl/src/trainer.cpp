@@ -25,6 +25,9 @@ int64_t TrainConfig::num_updates() const { return std::max<int64_t>(1, total_tim
 void TrainConfig::validate() const {
   check_config(*this, "train config");  // each field's range and choices (fields())
   const int64_t batch = num_envs * num_steps;
+  if (total_timesteps < batch)
+    throw InvalidArgument("total_timesteps = " + std::to_string(total_timesteps) +
+                          " is less than one update (num_envs * num_steps = " + std::to_string(batch) + ")");
   const int64_t minibatches = algo == "a2c" ? 1 : num_minibatches;
   if (batch % minibatches != 0)
     throw InvalidArgument("num_envs * num_steps = " + std::to_string(batch) +

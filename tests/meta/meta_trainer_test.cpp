@@ -352,6 +352,16 @@ TEST(MetaConfig, ValidationNamesTheProblem) {
   EXPECT_THROW(c.validate(), ConfigError);
   EXPECT_THROW(parse_config<MetaConfig>("{\"rule\": \"lpg\"}", "test"), ConfigError);
   EXPECT_THROW(parse_config<MetaConfig>("{\"pop_szie\": 4}", "test"), ConfigError);
+  // horizons shorter than one inner update (2 x 16 = 32 steps) are refused, not rounded up
+  c = tiny_config();
+  c.min_timesteps = 20;
+  EXPECT_THROW(c.validate(), ConfigError);
+  c = tiny_config();
+  c.eval_timesteps = {64, 10};
+  EXPECT_THROW(c.validate(), ConfigError);
+  objectives::Rule ppo;
+  EXPECT_THROW(evaluate_rule(Exec{}, tiny_config().inner, ppo, "ppo", {"CartPole-v1"}, {16}, 2, 1, tiny_config(), nullptr),
+               InvalidArgument);
 }
 
 // The comparison against PPO-clip is paired agent by agent (same tasks), dropping pairs with a NaN.

@@ -88,7 +88,7 @@ def test_python_train_keeps_the_configs_env_and_algo():
     # cartpole_a2c: 8 envs x 5 steps per update -> 400 steps are 10 updates (PPO's 4 x 128 would be 1)
     assert out["curves"].shape == (1, 10)
     with pytest.raises(ValueError, match="unknown env|did you mean"):
-        lamarck.train(config={"env": "MinAtar/Breakoot"}, total_steps=400)
+        lamarck.train(config={"env": "MinAtar/Breakoot"}, total_steps=512)
 
 
 # Bad input on the command line: a non-zero exit and one line naming the bad value -- never an abort

@@ -157,6 +157,17 @@ TEST(Trainer, BadConfigsAreRejected) {
   c.num_minibatches = 5;  // 128 samples do not split into 5
   EXPECT_THROW(Trainer(c, 1), InvalidArgument);
   EXPECT_THROW(Trainer(small_config(), 2, Exec{}, {1, 2, 3}), InvalidArgument);
+  // a total below one update (4 x 32 = 128 steps) used to be rounded up to one update silently
+  TrainConfig tiny = small_config();
+  tiny.total_timesteps = 100;
+  try {
+    tiny.validate();
+    FAIL() << "expected InvalidArgument";
+  } catch (const InvalidArgument& e) {
+    EXPECT_NE(std::string(e.what()).find("less than one update"), std::string::npos) << e.what();
+  }
+  tiny.total_timesteps = 128;
+  EXPECT_NO_THROW(tiny.validate());
 }
 
 double max_abs_diff(const std::vector<float>& a, const std::vector<float>& b) {
