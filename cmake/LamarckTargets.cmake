@@ -1,13 +1,17 @@
 # Helpers shared by every layer's CMakeLists.txt.
 
-# lamarck_add_library(NAME SOURCES ... [CUDA_SOURCES ...] DEPS ...)
+# lamarck_add_library(NAME SOURCES ... [CUDA_SOURCES ...] [NO_CUDA_SOURCES ...] DEPS ...)
 # One library per layer: target lamarck_NAME, alias lamarck::NAME, headers in NAME/include/lamarck/NAME.
-# CUDA_SOURCES are compiled only in a CUDA build (keep them few: each .cu costs ~40 s on 2 cores).
+# CUDA_SOURCES are compiled only in a CUDA build (keep them few: each .cu costs ~40 s on 2 cores);
+# NO_CUDA_SOURCES only in a CPU-only build: the same launchers as throwing stubs, so code calls them
+# without #if.
 function(lamarck_add_library name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;CUDA_SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "" "SOURCES;CUDA_SOURCES;NO_CUDA_SOURCES;DEPS" ${ARGN})
   set(srcs ${ARG_SOURCES})
   if(LAMARCK_WITH_CUDA)
     list(APPEND srcs ${ARG_CUDA_SOURCES})
+  else()
+    list(APPEND srcs ${ARG_NO_CUDA_SOURCES})
   endif()
   if(srcs)
     add_library(lamarck_${name} ${srcs})

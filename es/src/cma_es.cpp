@@ -214,7 +214,7 @@ class CmaEs final : public Strategy {
   // on the device. Y^T row-major is Y column-major: it is copied into the host cache that update reads.
   // The O(n^2 lambda) update and the eigendecomposition stay on the host.
   void sample_on_device(float* population) const {
-#if defined(LAMARCK_WITH_CUDA)
+    require_device(compute_exec());  // throws where CUDA is not there
     const int64_t n = dim(), lambda = state_.lambda, pairs = (n + 1) / 2;
     const Device d = compute_exec().device;
     const Key gen = generation_key(book_.generation);
@@ -231,10 +231,6 @@ class CmaEs final : public Strategy {
     cache_.resize(n, lambda);
     yt.copy_to_host(cache_.data(), lambda * n);
     cache_gen_ = book_.generation;
-#else
-    (void)population;
-    require_device(compute_exec());
-#endif
   }
 
   // Y (n, lambda): column k = B (D .* z_k), z_k ~ N(0, I) from the key of candidate k of generation g.

@@ -51,13 +51,10 @@ class OpenEs final : public Strategy {
       parallel_for(exec_for(pairs * D), blocks,
                    WeightedDeviationBlocked{population, w.data(), state_.mean.data(), g.data(), pairs, D, 2});
     } else {
-#if defined(LAMARCK_WITH_CUDA)
+      require_device(exec);  // throws where CUDA is not there
       DeviceArray<float> w_dev(w, exec.device), mean_dev(state_.mean, exec.device), g_dev(D, exec.device);
       cuda::weighted_deviation(WeightedDeviation{population, w_dev.data(), mean_dev.data(), g_dev.data(), pairs, D, 2});
       g_dev.copy_to_host(g.data(), D);
-#else
-      require_device(exec);
-#endif
     }
     optimizer_step(params_.opt, state_.opt, state_.mean, g);
     state_.sigma = std::max(params_.sigma_limit, state_.sigma * params_.sigma_decay);

@@ -52,14 +52,11 @@ class SepCmaEs final : public Strategy {
                    SampleDiagonalDouble{keys.data(), mean_.data(), scale.data(), population, D, pairs});
       return;
     }
-#if defined(LAMARCK_WITH_CUDA)
+    require_device(exec);  // throws where CUDA is not there
     DeviceArray<Key> keys_dev(keys, exec.device);
     DeviceArray<double> mean_dev(mean_, exec.device), scale_dev(scale, exec.device);
     cuda::sample_diagonal_double(
         SampleDiagonalDouble{keys_dev.data(), mean_dev.data(), scale_dev.data(), population, D, pairs}, P * pairs);
-#else
-    require_device(exec);
-#endif
   }
 
   void update(const float*, const Ranked& r) override {
@@ -85,7 +82,7 @@ class SepCmaEs final : public Strategy {
                    DiagonalMoments{keys.data(), w1.data(), w2.data(), cdiag_.data(), mu, lambda, n, zw.data(),
                                    rank_mu.data()});
     } else {
-#if defined(LAMARCK_WITH_CUDA)
+      require_device(exec);  // throws where CUDA is not there
       const Device d = exec.device;
       DeviceArray<Key> keys_dev(keys, d);
       if (any_negative) {
@@ -100,9 +97,6 @@ class SepCmaEs final : public Strategy {
                                              n, zw_dev.data(), rank_mu_dev.data()});
       zw_dev.copy_to_host(zw.data(), n);
       rank_mu_dev.copy_to_host(rank_mu.data(), n);
-#else
-      require_device(exec);
-#endif
     }
     double ps_sq = 0.0;
     for (int64_t j = 0; j < n; ++j) {

@@ -83,16 +83,13 @@ void Strategy::sample_gaussian(const std::vector<float>& mean, const std::vector
                                     antithetic});
     return;
   }
-#if defined(LAMARCK_WITH_CUDA)
+  require_device(exec);  // throws where CUDA is not there
   const int64_t blocks = (D + 3) / 4;
   DeviceArray<float> mean_dev(mean, exec.device);
   DeviceArray<float> sigma_dev = sigma ? DeviceArray<float>(*sigma, exec.device) : DeviceArray<float>();
   cuda::sample_gaussian(SampleGaussian{gen, mean_dev.data(), sigma ? sigma_dev.data() : nullptr, sigma_scalar,
                                        population, D, blocks, antithetic},
                         rows * blocks);
-#else
-  require_device(exec);
-#endif
 }
 
 void Strategy::noise_moments(const std::vector<int64_t>& rows, const std::vector<double>& w1,
@@ -112,7 +109,7 @@ void Strategy::noise_moments(const std::vector<int64_t>& rows, const std::vector
                               w2 ? m2->data() : nullptr});
     return;
   }
-#if defined(LAMARCK_WITH_CUDA)
+  require_device(exec);  // throws where CUDA is not there
   DeviceArray<Key> keys_dev(keys, exec.device);
   DeviceArray<double> w1_dev(w1, exec.device), m1_dev(D, exec.device);
   DeviceArray<double> w2_dev = w2 ? DeviceArray<double>(*w2, exec.device) : DeviceArray<double>();
@@ -121,9 +118,6 @@ void Strategy::noise_moments(const std::vector<int64_t>& rows, const std::vector
                                    m1_dev.data(), w2 ? m2_dev.data() : nullptr});
   m1_dev.copy_to_host(m1.data(), D);
   if (w2) m2_dev.copy_to_host(m2->data(), D);
-#else
-  require_device(exec);
-#endif
 }
 
 void Strategy::sample_offspring(const std::vector<float>& parents, const OffspringPlan& plan,
@@ -141,7 +135,7 @@ void Strategy::sample_offspring(const std::vector<float>& parents, const Offspri
                                plan.scale.data(), plan.crossover, population, D, blocks});
     return;
   }
-#if defined(LAMARCK_WITH_CUDA)
+  require_device(exec);  // throws where CUDA is not there
   const Device d = exec.device;
   DeviceArray<float> parents_dev(parents, d), scale_dev(plan.scale, d);
   DeviceArray<int32_t> first_dev(plan.first, d), second_dev = cross ? DeviceArray<int32_t>(plan.second, d) : DeviceArray<int32_t>();
@@ -152,9 +146,6 @@ void Strategy::sample_offspring(const std::vector<float>& parents, const Offspri
                                      cross ? mask_word_dev.data() : nullptr, scale_dev.data(), plan.crossover,
                                      population, D, blocks},
                        P * blocks);
-#else
-  require_device(exec);
-#endif
 }
 
 void Strategy::copy_row_to_host(const float* population, int64_t row, float* out) const {
@@ -200,13 +191,10 @@ TellInfo Strategy::tell(const float* population, const float* fitness) {
     if (host) {
       parallel_for(exec_for(P * D), P, RowSquaredNorms{population, D, sq_norm.data()});
     } else {
-#if defined(LAMARCK_WITH_CUDA)
+      require_device(settings_.exec);  // throws where CUDA is not there
       DeviceArray<double> sq_dev(P, settings_.exec.device);
       cuda::row_squared_norms(RowSquaredNorms{population, D, sq_dev.data()}, P);
       sq_dev.copy_to_host(sq_norm.data(), P);
-#else
-      require_device(settings_.exec);
-#endif
     }
   }
   Ranked r;

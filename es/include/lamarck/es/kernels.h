@@ -597,8 +597,8 @@ inline void normal_row(Key key, float* out, int64_t dim) {
   }
 }
 
-#if defined(LAMARCK_WITH_CUDA)
-// CUDA launches of the kernels above (es/src/es_cuda.cu); pointers are device pointers.
+// CUDA launches of the kernels above, pointers to device memory: es/src/es_cuda.cu in a CUDA build,
+// es/src/no_cuda.cpp (each throws a clear error) in a CPU-only one, so strategies call them without #if.
 namespace cuda {
 void sample_gaussian(const SampleGaussian& kernel, int64_t count);
 void weighted_deviation(const WeightedDeviation& kernel);
@@ -611,6 +611,5 @@ void diagonal_moments(const DiagonalMoments& kernel);
 void normal_double_squares(const NormalDoubleSquares& kernel, int64_t rows);
 void row_squared_norms(const RowSquaredNorms& kernel, int64_t rows);
 }  // namespace cuda
-#endif
 
 }  // namespace lamarck::es
