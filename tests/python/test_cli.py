@@ -166,3 +166,31 @@ def test_network_widths_and_clipping_are_validated():
     # and several mistakes are reported together
     with pytest.raises(ValueError, match="3 errors"):
         lamarck.train(hidden=[0], max_grad_norm=-1, gamma=2.0, total_steps=512)
+
+
+# The happy path of every subcommand that tests/cli and tests/meta do not run: what a user sees first.
+def test_es_envs_and_plot_happy_paths(tmp_path):
+    out = run("-q", "es", "--strategy", "cma_es", "--problem", "sphere", "--dim", "4", "--generations", "60", "--json")
+    assert out.returncode == 0, out.stderr
+    es = json.loads(out.stdout)
+    assert es["evaluations"] == 60 * es["pop_size"] and es["best_fitness"] < 1e-6
+    out = run("-q", "envs", "list", "--json")
+    assert out.returncode == 0, out.stderr
+    listed = json.loads(out.stdout)
+    assert set(lamarck.envs.names()) == set(listed)
+    out = run("-q", "envs", "bench", "--env", "Box2D/PushBox", "--batch", "16", "--steps", "10", "--json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["steps_per_second"] > 0
+    # a one-generation meta-training run, then its plots
+    cfg = {"rule": "lpo", "pop_size": 4, "generations": 1, "min_timesteps": 512, "max_timesteps": 512,
+           "tasks_per_candidate": 1, "eval_every": 1, "eval_seeds": 2, "envs": ["CartPole-v1"],
+           "baselines": [{"env": "CartPole-v1", "value": 475.0}], "inner": {"hidden": [8, 8]}}
+    path = tmp_path / "meta.json"
+    path.write_text(json.dumps(cfg))
+    run_dir = tmp_path / "run"
+    out = run("-q", "meta-train", str(path), "--out", str(run_dir), "--no-plot", "--json")
+    assert out.returncode == 0, out.stderr
+    out = run("-q", "plot", str(run_dir), "--json")
+    assert out.returncode == 0, out.stderr
+    for name in ("meta_training.png", "evaluation.png", "drift_surface.png"):
+        assert (run_dir / "plots" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
