@@ -262,7 +262,9 @@ struct RecordStep {
   const uint8_t* terminated;  // (P * E)
   const uint8_t* truncated;   // (P * E)
   float* roll_rewards;        // (P, T, E)
-  uint8_t* roll_dones;        // (P, T, E)
+  uint8_t* roll_dones;        // (P, T, E) terminated | truncated
+  uint8_t* roll_terminated;   // (P, T, E)
+  uint8_t* roll_truncated;    // (P, T, E)
   double* episode_return;     // (P * E) running
   double* ended_return_sum;   // (P)
   int32_t* ended_episodes;    // (P)
@@ -272,6 +274,8 @@ struct RecordStep {
       const uint8_t done = (terminated[i] | truncated[i]) ? 1 : 0;
       roll_rewards[dst] = rewards[i];
       roll_dones[dst] = done;
+      roll_terminated[dst] = terminated[i] ? 1 : 0;
+      roll_truncated[dst] = truncated[i] ? 1 : 0;
       episode_return[i] += rewards[i];
       if (done) {
         ended_return_sum[p] += episode_return[i];

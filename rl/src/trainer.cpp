@@ -53,7 +53,7 @@ struct Trainer::Buffers {
   // rollout, (P, T, E[, ...]), on the trainer's device
   DeviceArray<float> obs, act_f, logp, values, rewards, adv, returns;
   DeviceArray<int32_t> act_i;
-  DeviceArray<uint8_t> dones;
+  DeviceArray<uint8_t> dones, terminated, truncated;
   DeviceArray<float> last_values;  // (P, E)
   // per-step scratch, (P, E[, ...])
   DeviceArray<int32_t> step_act_i;
@@ -119,6 +119,7 @@ Trainer::Trainer(const TrainConfig& config, int64_t P, const Exec& exec, std::ve
   fused_policy_step_ = config_.policy_step == "fused" ||
                        (config_.policy_step == "auto" && dev == Device::cuda && fits && small_input);
   rule_ = rule ? std::move(rule) : std::shared_ptr<const UpdateRule>(make_update_rule(config_.rule, {config_.clip_eps, config_.rule_file}));
+  targets_ = make_trajectory_rule(config_.targets);
   const std::vector<float> defaults = rule_->default_params();
   for (int64_t p = 0; p < P; ++p) rule_params_.insert(rule_params_.end(), defaults.begin(), defaults.end());
 
@@ -159,7 +160,7 @@ Trainer::Trainer(const TrainConfig& config, int64_t P, const Exec& exec, std::ve
   const int64_t N = P * E_, S = P * T_ * E_, A = layout_.action_dim;
   b.obs = DeviceArray<float>(S * obs_dim_, dev);
   for (DeviceArray<float>* a : {&b.logp, &b.values, &b.rewards, &b.adv, &b.returns}) *a = DeviceArray<float>(S, dev);
-  b.dones = DeviceArray<uint8_t>(S, dev);
+  for (DeviceArray<uint8_t>* a : {&b.dones, &b.terminated, &b.truncated}) *a = DeviceArray<uint8_t>(S, dev);
   b.last_values = DeviceArray<float>(N, dev);
   b.step_logp = DeviceArray<float>(N, dev);
   if (fused_policy_step_) b.step_value = DeviceArray<float>(N, dev);
@@ -232,6 +233,7 @@ void Trainer::collect_rollout() {
   act.store = detail::StoreStep{E_, T_, 0, obs_dim_, A, nullptr, nullptr, nullptr, nullptr, nullptr,
                                 b.obs.data(), b.logp.data(), b.values.data(), b.act_i.data(), b.act_f.data()};
   detail::RecordStep record{E_, T_, 0, nullptr, nullptr, nullptr, b.rewards.data(), b.dones.data(),
+                            b.terminated.data(), b.truncated.data(),
                             b.ep_return.data(), b.upd_return_sum.data(), b.upd_episodes.data()};
   for (int64_t t = 0; t < T_; ++t) {
     // act on the current observations and store step t of every agent: rows (p, t, 0..E)
@@ -295,21 +297,25 @@ void Trainer::minibatch_step(int64_t M, std::vector<LossTerms>& sum_terms) {
 void Trainer::learn() {
   Buffers& b = *buf_;
   const detail::Ops& ops = detail::ops(exec_.device);
-  GaeArgs g;
-  g.P = P_;
-  g.T = T_;
-  g.E = E_;
-  g.gamma = float(config_.gamma);
-  g.lambda = float(config_.gae_lambda);
-  g.rewards = b.rewards.data();
-  g.values = b.values.data();
-  g.dones = b.dones.data();
-  g.last_values = b.last_values.data();
-  g.advantages = b.adv.data();
-  g.returns = b.returns.data();
-  ops.gae(exec_, g);
-
   b.update.copy_from_host(update_.data(), P_);
+  // the per-step advantages and value targets, from the trajectory rule (GAE by default)
+  Trajectory traj;
+  traj.P = P_;
+  traj.T = T_;
+  traj.E = E_;
+  traj.rewards = b.rewards.data();
+  traj.terminated = b.terminated.data();
+  traj.truncated = b.truncated.data();
+  traj.dones = b.dones.data();
+  traj.values = b.values.data();
+  traj.last_values = b.last_values.data();
+  traj.log_probs = b.logp.data();
+  traj.update = b.update.data();
+  traj.total_updates = b.horizon.data();
+  traj.gamma = config_.gamma;
+  traj.lambda = config_.gae_lambda;
+  targets_->targets(exec_, traj, TrajectoryTargets{b.adv.data(), b.returns.data()});
+
   const int64_t S = T_ * E_, M = S / config_.num_minibatches;
   detail::GatherMinibatch gather{S,
                                  M,

@@ -29,6 +29,7 @@
 #include "lamarck/envs/batch_env.h"
 #include "lamarck/rl/agent.h"
 #include "lamarck/rl/ppo_loss.h"
+#include "lamarck/rl/trajectory_rule.h"
 #include "lamarck/rl/update_rule.h"
 
 namespace lamarck::rl {
@@ -38,6 +39,7 @@ struct TrainConfig {
   std::string algo = "ppo";          // ppo | a2c (a2c: one epoch, one minibatch, rule "pg", no value clip)
   std::string rule = "ppo_clip";     // a registered UpdateRule
   std::string rule_file;             // the rule's parameters: a discovered-objective file ("objective", lpo, ...)
+  std::string targets = "gae";       // a registered TrajectoryRule: the per-step advantages and value targets
   int64_t num_envs = 4;              // E, per agent
   int64_t num_steps = 128;           // T, rollout length
   int64_t total_timesteps = 500000;  // per agent
@@ -73,6 +75,7 @@ struct TrainConfig {
     v("algo", algo).one_of({"ppo", "a2c"});
     v("rule", rule).non_empty();
     v("rule_file", rule_file);
+    v("targets", targets).non_empty();
     v("num_envs", num_envs).at_least(1);
     v("num_steps", num_steps).at_least(1);
     v("total_timesteps", total_timesteps).at_least(1);
@@ -169,6 +172,7 @@ class Trainer {
   bool fused_policy_step_ = false;  // config.policy_step resolved for this device and network
   std::unique_ptr<envs::BatchEnv> env_;
   std::shared_ptr<const UpdateRule> rule_;
+  std::unique_ptr<const TrajectoryRule> targets_;
   std::vector<float> rule_params_;
   AgentLayout layout_;
   LossSettings loss_settings_;

@@ -1,0 +1,115 @@
+// Trajectory-level rules through the TrajectoryRule seam alone: a rule written here, against
+// trajectory_rule.h only, and registered with one line, drives the trainer. Advantage actor-critic as
+// targets -- the n-step TD advantage A_t = delta_t + gamma (1 - done_t) A_{t+1} with
+// delta_t = r_t + gamma (1 - done_t) V_{t+1} - V_t and value target A_t + V_t -- reproduces the built-in
+// A2C (GAE with lambda = 1) bit for bit: the same float operations in the same order.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "lamarck/core/error.h"
+#include "lamarck/core/serialize.h"
+#include "lamarck/rl/trainer.h"
+#include "lamarck/rl/trajectory_rule.h"
+
+namespace lamarck::rl {
+namespace {
+
+// A2C's targets, on the CPU: one (agent, env) column at a time, time reversed.
+class ActorCriticTargets final : public TrajectoryRule {
+ public:
+  std::string name() const override { return "test_actor_critic"; }
+  void targets(const Exec& exec, const Trajectory& in, const TrajectoryTargets& out) const override {
+    if (exec.device != Device::cpu) throw InvalidArgument("test_actor_critic runs on the CPU only");
+    const float gamma = float(in.gamma), gamma_lambda = float(in.gamma) * 1.0f;  // lambda = 1: n-step returns
+    for (int64_t column = 0; column < in.P * in.E; ++column) {
+      const int64_t p = column / in.E, e = column % in.E;
+      float next_value = in.last_values[column], next_advantage = 0.0f;
+      for (int64_t t = in.T - 1; t >= 0; --t) {
+        const int64_t i = (p * in.T + t) * in.E + e;
+        const bool ended = in.terminated[i] || in.truncated[i];  // neither reference bootstraps a time limit
+        const float not_done = ended ? 0.0f : 1.0f;
+        const float delta = in.rewards[i] + gamma * next_value * not_done - in.values[i];
+        const float advantage = delta + gamma_lambda * not_done * next_advantage;
+        out.advantages[i] = advantage;
+        out.value_targets[i] = advantage + in.values[i];
+        next_advantage = advantage;
+        next_value = in.values[i];
+      }
+    }
+  }
+};
+
+// A rule that ignores the rewards: the trainer must follow it, whatever it says.
+class NoAdvantage final : public TrajectoryRule {
+ public:
+  std::string name() const override { return "test_no_advantage"; }
+  void targets(const Exec&, const Trajectory& in, const TrajectoryTargets& out) const override {
+    for (int64_t i = 0; i < in.P * in.T * in.E; ++i) {
+      out.advantages[i] = 0.0f;
+      out.value_targets[i] = in.values[i];
+    }
+  }
+};
+
+// the one registry line per rule
+const bool registered = [] {
+  register_trajectory_rule("test_actor_critic", [] { return std::make_unique<ActorCriticTargets>(); });
+  register_trajectory_rule("test_no_advantage", [] { return std::make_unique<NoAdvantage>(); });
+  return true;
+}();
+
+TrainConfig a2c_config() {
+  TrainConfig c = parse_config<TrainConfig>(
+      read_file(std::string(LAMARCK_TEST_DATA_DIR) + "/../../experiments/configs/cartpole_a2c.json"), "cartpole_a2c");
+  c.total_timesteps = 40 * 60;  // 60 updates of 8 envs x 5 steps
+  return c;
+}
+
+TEST(TrajectoryRule, ActorCriticWrittenAgainstTheInterfaceIsTheBuiltInA2cBitForBit) {
+  ASSERT_TRUE(registered);
+  TrainConfig builtin = a2c_config(), mine = a2c_config();
+  ASSERT_EQ(builtin.gae_lambda, 1.0);
+  mine.targets = "test_actor_critic";
+  Trainer a(builtin, 3, Exec{Device::cpu, 1});
+  Trainer b(mine, 3, Exec{Device::cpu, 1});
+  a.run();
+  b.run();
+  EXPECT_EQ(a.params(), b.params());
+  for (int64_t p = 0; p < 3; ++p) {  // bitwise (the first updates are NaN: no episode ended yet)
+    ASSERT_EQ(a.curve(p).size(), b.curve(p).size());
+    EXPECT_EQ(std::memcmp(a.curve(p).data(), b.curve(p).data(), sizeof(float) * a.curve(p).size()), 0) << p;
+  }
+  // episodes ended within the rollouts (both terminations and truncations were seen by the rule)
+  EXPECT_GT(a.last_stats()[0].episodes + a.last_stats()[1].episodes + a.last_stats()[2].episodes, 0);
+}
+
+TEST(TrajectoryRule, TheTrainerAppliesWhatTheRuleReturns) {
+  TrainConfig zero = a2c_config();
+  zero.targets = "test_no_advantage";
+  Trainer a(a2c_config(), 2, Exec{Device::cpu, 1});
+  Trainer b(zero, 2, Exec{Device::cpu, 1});
+  a.run();
+  b.run();
+  EXPECT_NE(a.params(), b.params());
+  EXPECT_EQ(b.config().targets, "test_no_advantage");
+}
+
+TEST(TrajectoryRule, UnknownNamesAreRefused) {
+  TrainConfig c = a2c_config();
+  c.targets = "gea";
+  try {
+    Trainer t(c, 1);
+    FAIL() << "expected InvalidArgument";
+  } catch (const InvalidArgument& e) {
+    EXPECT_NE(std::string(e.what()).find("did you mean 'gae'"), std::string::npos) << e.what();
+  }
+  const auto names = trajectory_rule_names();
+  EXPECT_NE(std::find(names.begin(), names.end(), "gae"), names.end());
+}
+
+}  // namespace
+}  // namespace lamarck::rl
