@@ -55,8 +55,25 @@ class NoAdvantage final : public TrajectoryRule {
   }
 };
 
+// A per-sample rule through the same kind of seam (update_rule.h): the plain policy gradient, -r A, written
+// here; it must be the built-in "pg" bit for bit.
+class PlainPolicyGradient final : public UpdateRule {
+ public:
+  std::string name() const override { return "test_policy_gradient"; }
+  void evaluate(const Exec& exec, const RuleBatch& in, const RuleOutput& out) const override {
+    if (exec.device != Device::cpu) throw InvalidArgument("test_policy_gradient runs on the CPU only");
+    for (int64_t i = 0; i < in.P * in.B; ++i) {
+      out.loss[i] = -in.advantage[i] * in.ratio[i];
+      out.d_ratio[i] = -in.advantage[i];
+      out.d_log_prob[i] = 0.0f;
+      out.d_entropy[i] = 0.0f;
+    }
+  }
+};
+
 // the one registry line per rule
 const bool registered = [] {
+  register_update_rule("test_policy_gradient", [](const RuleOptions&) { return std::make_unique<PlainPolicyGradient>(); });
   register_trajectory_rule("test_actor_critic", [] { return std::make_unique<ActorCriticTargets>(); });
   register_trajectory_rule("test_no_advantage", [] { return std::make_unique<NoAdvantage>(); });
   return true;
@@ -85,6 +102,20 @@ TEST(TrajectoryRule, ActorCriticWrittenAgainstTheInterfaceIsTheBuiltInA2cBitForB
   }
   // episodes ended within the rollouts (both terminations and truncations were seen by the rule)
   EXPECT_GT(a.last_stats()[0].episodes + a.last_stats()[1].episodes + a.last_stats()[2].episodes, 0);
+}
+
+TEST(UpdateRule, APerSampleRuleWrittenAgainstTheInterfaceIsTheBuiltInPgBitForBit) {
+  ASSERT_TRUE(registered);
+  TrainConfig builtin = a2c_config();
+  builtin.algo = "ppo";  // a2c forces "pg": PPO's loop with one epoch and minibatch, the rule by name
+  builtin.rule = "pg";
+  TrainConfig mine = builtin;
+  mine.rule = "test_policy_gradient";
+  Trainer a(builtin, 2, Exec{Device::cpu, 1});
+  Trainer b(mine, 2, Exec{Device::cpu, 1});
+  a.run();
+  b.run();
+  EXPECT_EQ(a.params(), b.params());
 }
 
 TEST(TrajectoryRule, TheTrainerAppliesWhatTheRuleReturns) {
