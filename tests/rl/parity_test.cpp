@@ -19,6 +19,7 @@
 #include "lamarck/rl/gae.h"
 #include "lamarck/rl/minibatch.h"
 #include "lamarck/rl/trainer.h"
+#include "actor_critic_targets.h"
 
 namespace lamarck::rl {
 namespace {
@@ -254,6 +255,26 @@ TEST_F(RlParity, GpuTrainingIsDeterministic) {
   EXPECT_EQ(0, std::memcmp(curves[0].data(), curves[1].data(), sizeof(float) * curves[0].size()));
   EXPECT_EQ(0, std::memcmp(finals[0].data(), finals[1].data(), sizeof(double) * finals[0].size()));
   EXPECT_EQ(losses[0], losses[1]);
+}
+
+// The trajectory-rule seam on the GPU: advantage actor-critic written against trajectory_rule.h alone
+// (actor_critic_targets.h) trains the same bits as the built-in A2C on CUDA.
+TEST_F(RlParity, InterfaceOnlyActorCriticIsTheBuiltInA2cOnTheGpu) {
+  testing::register_actor_critic_targets();
+  TrainConfig builtin;
+  builtin.algo = "a2c";
+  builtin.num_envs = 8;
+  builtin.num_steps = 5;
+  builtin.gae_lambda = 1.0;
+  builtin.norm_adv = false;
+  builtin.total_timesteps = 40 * 30;
+  TrainConfig mine = builtin;
+  mine.targets = "test_actor_critic";
+  Trainer a(builtin, 4, Exec{Device::cuda, 0});
+  Trainer b(mine, 4, Exec{Device::cuda, 0});
+  a.run();
+  b.run();
+  EXPECT_EQ(a.params(), b.params());
 }
 
 INSTANTIATE_TEST_SUITE_P(Envs, TrainerParity,

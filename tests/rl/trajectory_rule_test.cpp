@@ -1,8 +1,6 @@
-// Trajectory-level rules through the TrajectoryRule seam alone: a rule written here, against
-// trajectory_rule.h only, and registered with one line, drives the trainer. Advantage actor-critic as
-// targets -- the n-step TD advantage A_t = delta_t + gamma (1 - done_t) A_{t+1} with
-// delta_t = r_t + gamma (1 - done_t) V_{t+1} - V_t and value target A_t + V_t -- reproduces the built-in
-// A2C (GAE with lambda = 1) bit for bit: the same float operations in the same order.
+// Rules through their seams alone: rules written against trajectory_rule.h or update_rule.h only, each
+// registered with one line, drive the trainer. Advantage actor-critic as targets (actor_critic_targets.h)
+// reproduces the built-in A2C bit for bit; the plain policy gradient reproduces "pg".
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -14,34 +12,10 @@
 #include "lamarck/core/serialize.h"
 #include "lamarck/rl/trainer.h"
 #include "lamarck/rl/trajectory_rule.h"
+#include "actor_critic_targets.h"
 
 namespace lamarck::rl {
 namespace {
-
-// A2C's targets, on the CPU: one (agent, env) column at a time, time reversed.
-class ActorCriticTargets final : public TrajectoryRule {
- public:
-  std::string name() const override { return "test_actor_critic"; }
-  void targets(const Exec& exec, const Trajectory& in, const TrajectoryTargets& out) const override {
-    if (exec.device != Device::cpu) throw InvalidArgument("test_actor_critic runs on the CPU only");
-    const float gamma = float(in.gamma), gamma_lambda = float(in.gamma) * 1.0f;  // lambda = 1: n-step returns
-    for (int64_t column = 0; column < in.P * in.E; ++column) {
-      const int64_t p = column / in.E, e = column % in.E;
-      float next_value = in.last_values[column], next_advantage = 0.0f;
-      for (int64_t t = in.T - 1; t >= 0; --t) {
-        const int64_t i = (p * in.T + t) * in.E + e;
-        const bool ended = in.terminated[i] || in.truncated[i];  // neither reference bootstraps a time limit
-        const float not_done = ended ? 0.0f : 1.0f;
-        const float delta = in.rewards[i] + gamma * next_value * not_done - in.values[i];
-        const float advantage = delta + gamma_lambda * not_done * next_advantage;
-        out.advantages[i] = advantage;
-        out.value_targets[i] = advantage + in.values[i];
-        next_advantage = advantage;
-        next_value = in.values[i];
-      }
-    }
-  }
-};
 
 // A rule that ignores the rewards: the trainer must follow it, whatever it says.
 class NoAdvantage final : public TrajectoryRule {
@@ -74,7 +48,7 @@ class PlainPolicyGradient final : public UpdateRule {
 // the one registry line per rule
 const bool registered = [] {
   register_update_rule("test_policy_gradient", [](const RuleOptions&) { return std::make_unique<PlainPolicyGradient>(); });
-  register_trajectory_rule("test_actor_critic", [] { return std::make_unique<ActorCriticTargets>(); });
+  testing::register_actor_critic_targets();
   register_trajectory_rule("test_no_advantage", [] { return std::make_unique<NoAdvantage>(); });
   return true;
 }();
