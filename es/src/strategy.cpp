@@ -304,23 +304,23 @@ StrategyBatch::StrategyBatch(const std::string& strategy, const Settings& settin
   }
 }
 
-int64_t StrategyBatch::offset(int64_t n) const {
-  int64_t rows = 0;
-  for (int64_t m = 0; m < n; ++m) rows += members_[size_t(m)]->pop_size();
-  return rows;
+std::vector<int64_t> StrategyBatch::first_rows() const {
+  std::vector<int64_t> first(members_.size() + 1, 0);
+  for (size_t n = 0; n < members_.size(); ++n) first[n + 1] = first[n] + members_[n]->pop_size();
+  return first;
 }
+
+int64_t StrategyBatch::offset(int64_t n) const { return first_rows()[size_t(n)]; }
 
 void StrategyBatch::ask(float* population) const {
   const int64_t N = instances(), D = dim();
-  std::vector<int64_t> first(size_t(N) + 1, 0);  // every member's first row, before any member changes size
-  for (int64_t n = 0; n < N; ++n) first[size_t(n) + 1] = first[size_t(n)] + members_[size_t(n)]->pop_size();
+  const std::vector<int64_t> first = first_rows();  // taken before any member changes size
   cpu_for(threads_, true, N, [&](int64_t n) { members_[size_t(n)]->ask(population + first[size_t(n)] * D); });
 }
 
 void StrategyBatch::tell(const float* population, const float* fitness) {
   const int64_t N = instances(), D = dim();
-  std::vector<int64_t> first(size_t(N) + 1, 0);  // the rows of the ask these fitness values answer
-  for (int64_t n = 0; n < N; ++n) first[size_t(n) + 1] = first[size_t(n)] + members_[size_t(n)]->pop_size();
+  const std::vector<int64_t> first = first_rows();  // the rows of the ask these fitness values answer
   cpu_for(threads_, true, N, [&](int64_t n) {
     members_[size_t(n)]->tell(population + first[size_t(n)] * D, fitness + first[size_t(n)]);
   });

@@ -211,6 +211,7 @@ class StrategyBatch {
   const Strategy& member(int64_t n) const { return *members_[size_t(n)]; }
 
  private:
+  std::vector<int64_t> first_rows() const;  // (N + 1) each member's first row, then the total
   std::vector<std::unique_ptr<Strategy>> members_;
   int threads_ = 0;
 };
