@@ -25,6 +25,7 @@ void add_learned_objectives_command(CLI::App& app, const GlobalOptions& global) 
     using namespace objectives;
     const DiscoveredObjective o = load_objective(*path);
     const Rule rule = to_rule(o, *path);
+    const RuleInfo& info = rule_info(rule.kind);
     Summary s("objective " + *path);
     s.add("rule", o.rule);
     s.add("features", o.features.empty() ? std::string("(closed form)") : join(o.features, ","));
@@ -37,8 +38,8 @@ void add_learned_objectives_command(CLI::App& app, const GlobalOptions& global) 
     }
     s.add("weights_l2", std::sqrt(sq));
     s.add("weights_max_abs", max_abs);
-    s.add("clip_eps", o.clip_eps);
-    if (rule.kind == RuleKind::dpo) {
+    if (info.reads_clip_eps) s.add("clip_eps", o.clip_eps);
+    if (info.reads_dpo_shape) {
       s.add("dpo_alpha", o.dpo_alpha);
       s.add("dpo_beta", o.dpo_beta);
     }
@@ -50,7 +51,7 @@ void add_learned_objectives_command(CLI::App& app, const GlobalOptions& global) 
     s.add("has_config", !o.provenance.config.empty());
     // drift at a few points; TA-LPO at early, middle and late training (log N = ln 100)
     const double log_h = std::log(100.0);
-    const std::vector<double> progresses = rule.kind == RuleKind::ta_lpo ? std::vector<double>{0.0, 0.5, 0.95}
+    const std::vector<double> progresses = info.temporal ? std::vector<double>{0.0, 0.5, 0.95}
                                                                          : std::vector<double>{0.0};
     for (double progress : progresses)
       for (double adv : {1.0, -1.0})

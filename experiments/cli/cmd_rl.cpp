@@ -141,7 +141,8 @@ void add_rl_command(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--config", opts->config, "JSON run config (experiments/configs/*.json)");
   cmd->add_option("--out", opts->out, "Directory for curves.csv, metrics.csv, config.json, summary.json");
   cmd->add_option("--objective", opts->objective,
-                  "Train with a discovered objective (file from lamarck meta-train) or ppo_clip/dpo/lpo/ta_lpo");
+                  "Train with a discovered objective (file from lamarck meta-train) or a rule by name (" +
+                      join(objectives::rule_names(), ", ") + ")");
   cmd->add_option("--seed", opts->seed, "Base seed; overrides the config's")->each([opts](const std::string&) {
     opts->seed_set = true;
   });

@@ -16,9 +16,10 @@ bool ends_with(const std::string& s, const std::string& tail) {
 
 DiscoveredObjective make_objective(const Rule& rule, Provenance provenance) {
   DiscoveredObjective o;
-  o.rule = rule_name(rule.kind);
-  o.features = rule_features(rule.kind);
-  o.hidden = rule_inputs(rule.kind) > 0 ? kDriftHidden : 0;
+  const RuleInfo& info = rule_info(rule.kind);
+  o.rule = info.name;
+  o.features = info.features;
+  o.hidden = info.hidden;
   o.clip_eps = rule.constants.clip_eps;
   o.dpo_alpha = rule.constants.dpo_alpha;
   o.dpo_beta = rule.constants.dpo_beta;
@@ -35,17 +36,17 @@ void validate(const DiscoveredObjective& o, const std::string& where) {
   } catch (const InvalidArgument& e) {
     throw FileError("'" + where + "': " + e.what());
   }
-  const std::vector<std::string> expected = rule_features(kind);
+  const RuleInfo& info = rule_info(kind);
+  const std::vector<std::string>& expected = info.features;
   if (o.features != expected)
     throw FileError("'" + where + "': input features [" + join(o.features) + "] do not match rule '" + o.rule +
                     "', which reads [" + join(expected) + "]");
-  const int64_t hidden = rule_inputs(kind) > 0 ? kDriftHidden : 0;
-  if (o.hidden != hidden)
+  if (o.hidden != info.hidden)
     throw FileError("'" + where + "': hidden width " + std::to_string(o.hidden) + " does not match rule '" +
-                    o.rule + "' (" + std::to_string(hidden) + ")");
-  if (int64_t(o.weights.size()) != rule_num_params(kind))
+                    o.rule + "' (" + std::to_string(info.hidden) + ")");
+  if (int64_t(o.weights.size()) != info.num_params)
     throw FileError("'" + where + "': " + std::to_string(o.weights.size()) + " weights, rule '" + o.rule +
-                    "' needs " + std::to_string(rule_num_params(kind)));
+                    "' needs " + std::to_string(info.num_params));
   for (size_t i = 0; i < o.weights.size(); ++i)
     if (!std::isfinite(o.weights[i]))
       throw FileError("'" + where + "': weight " + std::to_string(i) + " is not finite");
@@ -97,18 +98,16 @@ DiscoveredObjective load_objective(const std::string& path) {
 Rule load_rule(const std::string& path) { return to_rule(load_objective(path), path); }
 
 Rule rule_from_name_or_file(const std::string& name_or_path) {
-  if (name_or_path == "ppo_clip" || name_or_path == "ppo" || name_or_path == "dpo") {
-    Rule rule;
-    rule.kind = name_or_path == "dpo" ? RuleKind::dpo : RuleKind::ppo_clip;
-    return rule;
-  }
-  if (name_or_path == "lpo" || name_or_path == "ta_lpo") {
-    // the PPO-initialised drift with a zero network: PPO-clip up to the 1e-4 offset
-    Rule rule;
-    rule.kind = parse_rule(name_or_path);
-    rule.theta.assign(size_t(rule_num_params(rule.kind)), 0.0f);
-    return rule;
-  }
+  // a rule of the table by name (and PPO's common short name): its default constants and a zero
+  // parameter vector, which for the drift nets is the PPO-initialised start (PPO-clip up to the 1e-4 offset)
+  const std::string name = name_or_path == "ppo" ? std::string("ppo_clip") : name_or_path;
+  for (const std::string& known : rule_names())
+    if (name == known) {
+      Rule rule;
+      rule.kind = parse_rule(name);
+      rule.theta.assign(size_t(rule_num_params(rule.kind)), 0.0f);
+      return rule;
+    }
   return load_rule(name_or_path);
 }
 

@@ -1,5 +1,6 @@
 #include "lamarck/learned_objectives/rl_rules.h"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -13,8 +14,9 @@ void ObjectiveUpdateRule::evaluate(const Exec& exec, const rl::RuleBatch& in, co
   const int64_t P = in.P;
   // the temporal inputs per agent, computed on the host from the update counters
   std::vector<float> progress(static_cast<size_t>(P), 0.0f), log_h(static_cast<size_t>(P), 0.0f);
-  if (rule_.kind == RuleKind::ta_lpo) {
-    if (!in.update || !in.total_updates) throw InvalidArgument("ta_lpo needs the agents' update counters");
+  if (rule_info(rule_.kind).temporal) {
+    if (!in.update || !in.total_updates)
+      throw InvalidArgument(std::string(rule_name(rule_.kind)) + " needs the agents' update counters");
     std::vector<int64_t> n(static_cast<size_t>(P)), total(static_cast<size_t>(P));
     memory::copy(n.data(), Device::cpu, in.update, exec.device, sizeof(int64_t) * size_t(P));
     memory::copy(total.data(), Device::cpu, in.total_updates, exec.device, sizeof(int64_t) * size_t(P));
@@ -55,15 +57,21 @@ std::shared_ptr<const rl::UpdateRule> load_update_rule(const std::string& name_o
 }
 
 void register_rl_rules() {
-  for (const char* name : {"lpo", "ta_lpo", "dpo"}) {
-    const std::string rule_name_str = name;
-    rl::register_update_rule(rule_name_str, [rule_name_str](const rl::RuleOptions& o) -> std::unique_ptr<rl::UpdateRule> {
-      Rule rule = o.params_file.empty() ? rule_from_name_or_file(rule_name_str) : load_rule(o.params_file);
-      if (rule.kind != parse_rule(rule_name_str))
-        throw InvalidArgument("'" + o.params_file + "' holds a '" + std::string(objectives::rule_name(rule.kind)) +
-                              "' objective, not '" + rule_name_str + "'");
-      if (rule.kind == RuleKind::dpo || rule.kind == RuleKind::lpo || rule.kind == RuleKind::ta_lpo)
-        if (o.params_file.empty()) rule.constants.clip_eps = float(o.clip_eps);
+  // every rule of the table that rl does not build in itself (rl's "ppo_clip" keeps its per-agent ε and
+  // evaluates the same per-sample loss, rl/ppo_clip.h)
+  const std::vector<std::string> built_in = rl::builtin_update_rule_names();
+  for (const std::string& name : rule_names()) {
+    if (std::find(built_in.begin(), built_in.end(), name) != built_in.end()) continue;
+    rl::register_update_rule(name, [name](const rl::RuleOptions& o) -> std::unique_ptr<rl::UpdateRule> {
+      if (o.params_file.empty()) {
+        Rule rule = rule_from_name_or_file(name);
+        rule.constants.clip_eps = float(o.clip_eps);  // the run config's ε (read by the rules that clip)
+        return std::make_unique<ObjectiveUpdateRule>(rule);
+      }
+      Rule rule = load_rule(o.params_file);
+      if (rule.kind != parse_rule(name))
+        throw InvalidArgument("'" + o.params_file + "' holds a '" + std::string(rule_name(rule.kind)) +
+                              "' objective, not '" + name + "'");
       return std::make_unique<ObjectiveUpdateRule>(rule);
     });
   }

@@ -42,7 +42,7 @@ std::unique_ptr<es::Strategy> make_es(const MetaConfig& c, objectives::RuleKind 
   s.seed = c.seed;
   s.sigma_init = c.sigma;
   s.shaping = c.shaping;
-  s.mean_init = objectives::drift_search_init(kind, c.seed);  // drift ≡ 0 (PPO-clip), not a saddle
+  s.mean_init = objectives::search_init(kind, c.seed);  // drift ≡ 0 (PPO-clip), not a saddle
   if (c.strategy == "open_es") {
     s.options["lr"] = c.lr;
     s.options["sigma_decay"] = c.sigma_decay;

@@ -93,14 +93,14 @@ void bind_learned_objectives(py::module_ m) {
   m.def(
       "builtin",
       [](const std::string& name) {
-        if (name != "ppo_clip" && name != "dpo") throw_unknown_choice("built-in rule", name, {"ppo_clip", "dpo"});
+        objectives::parse_rule(name);  // a rule of the table, or a clear error naming the choices
         PyObjective o;
         o.path = "";
         o.rule = objectives::rule_from_name_or_file(name);
         o.file = objectives::make_objective(o.rule);
         return o;
       },
-      py::arg("name"), "A fixed rule by name: 'ppo_clip' or 'dpo'.");
+      py::arg("name"), "A rule of the table by name (rule_names()): its default constants and zero parameters (for lpo and ta_lpo, the PPO-initialised start).");
   m.def("rule_names", &objectives::rule_names);
   m.def(
       "feature_names", [](const std::string& rule) { return objectives::rule_features(objectives::parse_rule(rule)); },

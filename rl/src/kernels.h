@@ -13,6 +13,7 @@
 #include "lamarck/core/platform.h"
 #include "lamarck/core/rng.h"
 #include "lamarck/rl/gae.h"
+#include "lamarck/rl/ppo_clip.h"
 #include "lamarck/rl/ppo_loss.h"
 #include "lamarck/rl/update_rule.h"
 
@@ -24,18 +25,9 @@ struct PpoClipSample {
   RuleBatch in;
   RuleOutput out;
   LMK_HD void operator()(int64_t i) const {
-    const float eps = in.params[(i / in.B)];
-    const float r = in.ratio[i], a = in.advantage[i];
-    const float clipped = r < 1.0f - eps ? 1.0f - eps : (r > 1.0f + eps ? 1.0f + eps : r);
-    const float unclipped_loss = -a * r, clipped_loss = -a * clipped;
-    // max of the two; the gradient flows through r only in the unclipped branch or inside the interval
-    if (unclipped_loss >= clipped_loss) {
-      out.loss[i] = unclipped_loss;
-      out.d_ratio[i] = -a;
-    } else {
-      out.loss[i] = clipped_loss;
-      out.d_ratio[i] = 0.0f;  // clipped_loss > unclipped_loss only where r is outside the interval
-    }
+    const ClipLoss<float> c = ppo_clip_loss(in.ratio[i], in.advantage[i], in.params[i / in.B]);
+    out.loss[i] = c.loss;
+    out.d_ratio[i] = c.dloss_dr;
     out.d_log_prob[i] = 0.0f;
     out.d_entropy[i] = 0.0f;
   }

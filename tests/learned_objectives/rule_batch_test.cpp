@@ -4,12 +4,15 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <vector>
 
 #include "lamarck/core/error.h"
 #include "lamarck/core/rng.h"
+#include "lamarck/learned_objectives/objective_file.h"
+#include "lamarck/learned_objectives/rl_rules.h"
 
 namespace lamarck::objectives {
 namespace {
@@ -67,15 +70,53 @@ TEST(RuleBatch, PerAgentRowsAndSharedRow) {
 }
 
 TEST(RuleBatch, IdenticalForOneAndTwoThreads) {
-  const RuleKind kind = RuleKind::lpo;
-  const Inputs in = make_inputs(kind, 8, 4096, 23);
-  const int64_t stride = rule_num_params(kind), n = in.P * in.B;
-  std::vector<float> l1(static_cast<size_t>(n)), d1(static_cast<size_t>(n)), l2(static_cast<size_t>(n)),
-      d2(static_cast<size_t>(n));
-  evaluate(Exec{Device::cpu, 1}, kind, RuleConstants{}, in.theta.data(), stride, in.batch(), l1.data(), d1.data());
-  evaluate(Exec{Device::cpu, 2}, kind, RuleConstants{}, in.theta.data(), stride, in.batch(), l2.data(), d2.data());
-  EXPECT_EQ(0, std::memcmp(l1.data(), l2.data(), sizeof(float) * size_t(n)));
-  EXPECT_EQ(0, std::memcmp(d1.data(), d2.data(), sizeof(float) * size_t(n)));
+  for (const RuleKind kind : {RuleKind::lpo, RuleKind::ta_lpo}) {
+    const Inputs in = make_inputs(kind, 8, 4096, 23);
+    const int64_t stride = rule_num_params(kind), n = in.P * in.B;
+    std::vector<float> l1(static_cast<size_t>(n)), d1(static_cast<size_t>(n)), l2(static_cast<size_t>(n)),
+        d2(static_cast<size_t>(n));
+    evaluate(Exec{Device::cpu, 1}, kind, RuleConstants{}, in.theta.data(), stride, in.batch(), l1.data(), d1.data());
+    evaluate(Exec{Device::cpu, 2}, kind, RuleConstants{}, in.theta.data(), stride, in.batch(), l2.data(), d2.data());
+    EXPECT_EQ(0, std::memcmp(l1.data(), l2.data(), sizeof(float) * size_t(n)));
+    EXPECT_EQ(0, std::memcmp(d1.data(), d2.data(), sizeof(float) * size_t(n)));
+  }
+}
+
+// PPO-clip exists once: rl's built-in rule (per-agent ε) and the table's drift-form rule give the same bits.
+TEST(RuleBatch, RlPpoClipIsTheTableRule) {
+  const Inputs in = make_inputs(RuleKind::ppo_clip, 3, 512, 25);
+  const int64_t n = in.P * in.B;
+  std::vector<float> loss(static_cast<size_t>(n)), d(static_cast<size_t>(n));
+  RuleConstants c;
+  c.clip_eps = 0.15f;
+  evaluate(Exec{}, RuleKind::ppo_clip, c, nullptr, 0, in.batch(), loss.data(), d.data());
+  const auto rl_rule = rl::make_update_rule("ppo_clip", rl::RuleOptions{0.15, ""});
+  const std::vector<float> eps(static_cast<size_t>(in.P), 0.15f);
+  std::vector<float> rl_loss(static_cast<size_t>(n)), rl_d(static_cast<size_t>(n)), d_logp(static_cast<size_t>(n)), d_h(static_cast<size_t>(n));
+  rl::RuleBatch batch;
+  batch.P = in.P;
+  batch.B = in.B;
+  batch.ratio = in.ratio.data();
+  batch.advantage = in.adv.data();
+  batch.params = eps.data();
+  rl_rule->evaluate(Exec{}, batch, rl::RuleOutput{rl_loss.data(), rl_d.data(), d_logp.data(), d_h.data()});
+  EXPECT_EQ(0, std::memcmp(loss.data(), rl_loss.data(), sizeof(float) * size_t(n)));
+  EXPECT_EQ(0, std::memcmp(d.data(), rl_d.data(), sizeof(float) * size_t(n)));
+}
+
+// Every rule of the table is reachable by name through rl's registry (what `lamarck train`, meta-training
+// and Python build rules from), and a name outside the table is refused with the choices.
+TEST(RuleBatch, EveryTableRuleIsAnRlRule) {
+  register_rl_rules();
+  const std::vector<std::string> registered = rl::update_rule_names();
+  for (const std::string& name : rule_names()) {
+    EXPECT_NE(std::find(registered.begin(), registered.end(), name), registered.end()) << name;
+    const auto rule = rl::make_update_rule(name);
+    EXPECT_EQ(rule->name(), name);
+    const Rule by_name = rule_from_name_or_file(name);
+    EXPECT_EQ(rule_name(by_name.kind), name);
+    EXPECT_EQ(int64_t(by_name.theta.size()), rule_num_params(by_name.kind));
+  }
 }
 
 TEST(RuleBatch, NamesFeaturesAndErrors) {

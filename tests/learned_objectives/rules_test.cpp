@@ -1,6 +1,7 @@
 // Tests of the per-sample rules (rules.h): Mirror-Learning constraints at r = 1, exact derivatives
 // against finite differences in double, closed forms of PPO-clip and DPO, and TA-LPO's time dependence.
 #include "lamarck/learned_objectives/rules.h"
+#include "lamarck/learned_objectives/rule_batch.h"
 
 #include <gtest/gtest.h>
 
@@ -19,13 +20,46 @@ std::vector<float> random_theta(RuleKind kind, uint64_t seed, float scale) {
   return theta;
 }
 
-const RuleKind kAllRules[] = {RuleKind::ppo_clip, RuleKind::dpo, RuleKind::lpo, RuleKind::ta_lpo};
+// every rule of the table: a rule added to rules.h is held to the same constraints
+std::vector<RuleKind> all_rules() {
+  std::vector<RuleKind> kinds;
+  for (const std::string& name : rule_names()) kinds.push_back(parse_rule(name));
+  return kinds;
+}
+const std::vector<RuleKind> kAllRules = all_rules();
+
+// the table's closed forms at given constants (RuleConstants holds floats: tests pass float-exact values)
+template <class T>
+RuleSample<T> ppo_clip_sample(T r, T adv, float eps) {
+  RuleConstants c;
+  c.clip_eps = eps;
+  return PpoClipRule::sample<T, float>(c, nullptr, nullptr, r, adv);
+}
+template <class T>
+RuleSample<T> dpo_sample(T r, T adv, float alpha, float beta) {
+  RuleConstants c;
+  c.dpo_alpha = alpha;
+  c.dpo_beta = beta;
+  return DpoRule::sample<T, float>(c, nullptr, nullptr, r, adv);
+}
 
 TEST(Rules, ParameterCounts) {
   EXPECT_EQ(rule_num_params(RuleKind::lpo), 1152);  // 8*128 + 128 (reference sheet §1.3)
   EXPECT_EQ(rule_num_params(RuleKind::ta_lpo), 1408);
   EXPECT_EQ(rule_num_params(RuleKind::dpo), 0);
   EXPECT_EQ(rule_num_params(RuleKind::ppo_clip), 0);
+  // the table's runtime description agrees with the rule types
+  EXPECT_EQ(rule_info(RuleKind::ta_lpo).agent_floats, kDriftHidden + 1);
+  EXPECT_TRUE(rule_info(RuleKind::ta_lpo).temporal);
+  EXPECT_FALSE(rule_info(RuleKind::lpo).temporal);
+  EXPECT_EQ(rule_info(RuleKind::lpo).hidden, kDriftHidden);
+  EXPECT_EQ(rule_info(RuleKind::dpo).hidden, 0);
+  EXPECT_TRUE(rule_info(RuleKind::dpo).reads_dpo_shape);
+  EXPECT_EQ(learnable_rule_names(), (std::vector<std::string>{"lpo", "ta_lpo"}));
+  for (RuleKind kind : kAllRules) {
+    EXPECT_EQ(rule_name(kind), rule_names()[size_t(kind)]);
+    EXPECT_EQ(int64_t(search_init(kind, 1).size()), rule_num_params(kind)) << rule_name(kind);
+  }
 }
 
 // drift(r = 1) = 0 and d drift / dr (r = 1) = 0 for any Â, any parameters, any (n/N, log N).
@@ -39,7 +73,7 @@ TEST(Rules, DriftVanishesWithZeroGradientAtRatioOne) {
         const double adv = 3.0 * rng.normal();
         const double progress = rng.uniform(), log_h = 6.0 * rng.uniform();
         const RuleSample<double> s = rule_sample<double, float>(kind, c, theta.data(), 1.0, adv, progress, log_h);
-        EXPECT_EQ(s.drift, 0.0) << rule_inputs(kind) << " scale " << scale;
+        EXPECT_EQ(s.drift, 0.0) << rule_name(kind) << " scale " << scale;
         EXPECT_EQ(s.ddrift_dr, 0.0);
         EXPECT_DOUBLE_EQ(s.loss, -adv);
         EXPECT_DOUBLE_EQ(s.dloss_dr, -adv);
@@ -83,13 +117,13 @@ TEST(Rules, DerivativeMatchesFiniteDifferences) {
       if (std::fabs(right - left) > 1e-4 * (1.0 + std::fabs(right))) continue;  // a kink
       const RuleSample<double> s = rule_sample<double, float>(kind, c, theta.data(), r, adv, progress, log_h);
       const double fd = (fp - fm) / (2 * h);
-      EXPECT_NEAR(s.dloss_dr, fd, 1e-6 * (1.0 + std::fabs(fd))) << "rule " << int(kind) << " r " << r << " adv " << adv;
+      EXPECT_NEAR(s.dloss_dr, fd, 1e-6 * (1.0 + std::fabs(fd))) << "rule " << rule_name(kind) << " r " << r << " adv " << adv;
       EXPECT_NEAR(s.dloss_dr, -(adv - s.ddrift_dr), 1e-12);
       ++checked;
       if (s.ddrift_dr != 0.0) ++nontrivial;
     }
-    EXPECT_GT(checked, trials * 8 / 10) << "rule " << int(kind);
-    EXPECT_GT(nontrivial, trials / 10) << "rule " << int(kind) << ": the drift term must be exercised";
+    EXPECT_GT(checked, trials * 8 / 10) << "rule " << rule_name(kind);
+    EXPECT_GT(nontrivial, trials / 10) << "rule " << rule_name(kind) << ": the drift term must be exercised";
   }
 }
 
@@ -97,11 +131,11 @@ TEST(Rules, PpoClipEqualsItsDriftForm) {
   Philox rng(key_from_seed(10));
   for (int trial = 0; trial < 1000; ++trial) {
     const double r = std::exp(0.5 * rng.normal()), adv = 2.0 * rng.normal();
-    const RuleSample<double> s = ppo_clip_sample<double>(r, adv, 0.2);
-    const double clipped = std::min(std::max(r, 0.8), 1.2);
+    const RuleSample<double> s = ppo_clip_sample<double>(r, adv, 0.25f);
+    const double clipped = std::min(std::max(r, 0.75), 1.25);
     EXPECT_NEAR(s.loss, -std::min(r * adv, clipped * adv), 1e-15);
     double d = 0;
-    const double drift = ppo_drift<double>(r, adv, 0.2, &d);
+    const double drift = ppo_drift<double>(r, adv, 0.25, &d);
     EXPECT_NEAR(s.loss, -(r * adv - drift), 1e-12);
     EXPECT_NEAR(s.dloss_dr, -(adv - d), 1e-12);
   }
@@ -116,7 +150,7 @@ TEST(Rules, ZeroNetworkLpoIsPpoClip) {
     for (int trial = 0; trial < 500; ++trial) {
       const double r = std::exp(0.5 * rng.normal()), adv = 2.0 * rng.normal();
       const RuleSample<double> lpo = rule_sample<double, float>(kind, c, zero.data(), r, adv, 0.3, 4.0);
-      const RuleSample<double> ppo = ppo_clip_sample<double>(r, adv, double(c.clip_eps));
+      const RuleSample<double> ppo = ppo_clip_sample<double>(r, adv, c.clip_eps);
       EXPECT_NEAR(lpo.drift, std::max(0.0, ppo.drift - 1e-4), 1e-12);
       EXPECT_LE(std::fabs(lpo.loss - ppo.loss), 1e-4 + 1e-12);
     }
@@ -124,7 +158,7 @@ TEST(Rules, ZeroNetworkLpoIsPpoClip) {
 }
 
 TEST(Rules, DpoClosedForm) {
-  const double alpha = 2.0, beta = 0.6;
+  const float alpha = 2.0f, beta = 0.6f;  // float, as RuleConstants holds them
   // Â >= 0 branch: (r-1)Â - α tanh((r-1)Â/α)
   RuleSample<double> s = dpo_sample<double>(1.5, 1.0, alpha, beta);
   EXPECT_NEAR(s.drift, 0.5 - 2.0 * std::tanh(0.25), 1e-15);

@@ -48,7 +48,7 @@ struct Provenance {
 struct DiscoveredObjective {
   std::string rule = "lpo";            // rule_name()
   std::vector<std::string> features;   // rule_features(rule), in weight order
-  int64_t hidden = kDriftHidden;       // drift-net width (0 for fixed rules)
+  int64_t hidden = kDriftHidden;       // the rule's network width (rule_info().hidden; 0 for closed forms)
   double clip_eps = 0.2, dpo_alpha = 2.0, dpo_beta = 0.6;
   std::vector<float> weights;          // (rule_num_params): W1 (in, hidden) row-major, then w2 (hidden)
   Provenance provenance;
@@ -77,7 +77,8 @@ void save_objective_binary(const std::string& path, const DiscoveredObjective& o
 DiscoveredObjective load_objective(const std::string& path);
 // load_objective + to_rule: the one-line way to get a trainer's rule from a file.
 Rule load_rule(const std::string& path);
-// A built-in fixed rule ("ppo_clip", "dpo") by name, or a file path.
+// A rule of the table by name ("ppo_clip" or "ppo", "dpo", "lpo", "ta_lpo", ...: default constants, zero
+// parameters), or else a file path.
 Rule rule_from_name_or_file(const std::string& name_or_path);
 
 }  // namespace lamarck::objectives

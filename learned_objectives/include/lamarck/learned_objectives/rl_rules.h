@@ -2,9 +2,9 @@
 //
 //   rl::Trainer trainer(config, P, exec, {}, objectives::load_update_rule("run/objective_mean.json"));
 //
-// register_rl_rules() adds "lpo", "ta_lpo" (zero network = PPO-initialised start, or the weights of
-// RuleOptions::params_file when set), "dpo" and "objective" (requires params_file) to rl's registry; call it
-// once before make_update_rule. The trainer's per-agent rule parameters are the drift-net weights, so
+// register_rl_rules() adds every rule of the table (rules.h) that rl does not build in — "dpo", "lpo",
+// "ta_lpo" (zero network = PPO-initialised start, or the weights of RuleOptions::params_file when set) — and
+// "objective" (requires params_file) to rl's registry; call it once before make_update_rule. The trainer's per-agent rule parameters are the drift-net weights, so
 // meta-training hands each agent its candidate's row through Trainer::set_rule_params.
 #pragma once
 
@@ -30,11 +30,11 @@ class ObjectiveUpdateRule : public rl::UpdateRule {
   Rule rule_;
 };
 
-// A rule from a discovered-objective file (or "ppo_clip" / "dpo" / "lpo" / "ta_lpo" by name).
+// A rule from a discovered-objective file (or a rule of the table by name, rule_from_name_or_file).
 std::shared_ptr<const rl::UpdateRule> load_update_rule(const std::string& name_or_path);
 std::shared_ptr<const rl::UpdateRule> make_update_rule(const Rule& rule);
 
-// Registers "lpo", "ta_lpo", "dpo" and "objective" with rl's update-rule registry (idempotent).
+// Registers the table's rules and "objective" with rl's update-rule registry (idempotent).
 void register_rl_rules();
 
 }  // namespace lamarck::objectives

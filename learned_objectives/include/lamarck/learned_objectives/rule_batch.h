@@ -17,10 +17,24 @@
 
 namespace lamarck::objectives {
 
+// What the table (rules.h) says about a rule, for the code that works on any rule at run time.
+struct RuleInfo {
+  RuleKind kind;
+  const char* name;
+  int64_t num_params;                 // learnable parameters per agent
+  int hidden;                         // network width its file records (0: closed form)
+  int agent_floats;                   // per-agent constants computed once per minibatch
+  bool temporal;                      // reads the training progress n/N and ln N
+  bool reads_clip_eps, reads_dpo_shape;  // which RuleConstants it reads
+  std::vector<std::string> features;  // input names, in weight order; empty for the closed forms
+};
+const RuleInfo& rule_info(RuleKind kind);
 const char* rule_name(RuleKind k);
-// "ppo_clip", "dpo", "lpo", "ta_lpo"; anything else throws InvalidArgument with the choices.
+// A rule of the table by name; anything else throws InvalidArgument naming the nearest and the choices.
 RuleKind parse_rule(const std::string& name);
+// Every rule of the table, in table order; the ones with learnable parameters (what meta-training searches).
 std::vector<std::string> rule_names();
+std::vector<std::string> learnable_rule_names();
 // The input features of a rule, in weight order ("log_r", "log_r^2", ..., "adv*log_r", ..., "progress",
 // "log_horizon"); empty for the fixed rules.
 std::vector<std::string> rule_features(RuleKind k);
@@ -52,62 +66,18 @@ struct Rule {
   const float* theta_ptr() const { return theta.empty() ? nullptr : theta.data(); }
 };
 
-// The starting point of a search over a drift net's parameters: W1 ~ N(0, 1/inputs) (Lecun normal, from
-// `seed`) and w2 = 0. The net is then exactly 0, so the rule is PPO-clip, but — unlike the all-zero
-// vector — it is not a saddle: net(-θ) = net(θ) for this bias-free tanh net, so from θ = 0 the two members
-// of an antithetic pair are the same objective and an ES gradient estimate vanishes, while with W1 != 0 the
-// gradient in w2 is first order. Empty for the fixed rules.
-std::vector<float> drift_search_init(RuleKind kind, uint64_t seed);
+// The starting point of a search over a rule's parameters (the rule's search_init: for the drift nets,
+// W1 ~ N(0, 1/inputs) from `seed` and w2 = 0, see drift.h). Empty for the fixed rules.
+std::vector<float> search_init(RuleKind kind, uint64_t seed);
 
 // The drift and loss of `rule` at one (r, Â, n/N, log N), in double (for inspection and plots).
 RuleSample<double> rule_at(const Rule& rule, double r, double adv, double progress, double log_horizon);
 
 namespace detail {
-// CUDA launch of evaluate (rules_cuda.cu); throws when the build has no CUDA.
+// evaluate on CUDA: src/rules_cuda.cu launches the kernels of src/rule_launch.h, as rule_batch.cpp does on
+// the CPU; in a build without CUDA, src/no_cuda.cpp's stub throws the clear error.
 void evaluate_cuda(RuleKind kind, const RuleConstants& constants, const float* theta, int64_t theta_stride,
                    const SampleBatch& batch, float* loss, float* dloss_dr);
-
-// TA-LPO's per-agent constants (rules.h ta_lpo_bias): bias (P, 128) and net0 (P).
-struct TaBiasKernel {
-  const float* theta;
-  int64_t theta_stride;
-  SampleBatch batch;
-  float* bias;
-  float* net0;
-  LMK_HD void operator()(int64_t p) const {
-    const float progress = batch.progress ? batch.progress[p] : 0.0f;
-    const float log_h = batch.log_horizon ? batch.log_horizon[p] : 0.0f;
-    net0[p] = ta_lpo_bias<float, float>(theta + p * theta_stride, progress, log_h, bias + p * kDriftHidden);
-  }
-};
-
-// The per-sample kernel shared by the CPU and CUDA paths. bias/net0: TA-LPO's per-agent constants.
-struct RuleKernel {
-  RuleKind kind;
-  RuleConstants constants;
-  const float* theta;
-  int64_t theta_stride;
-  SampleBatch batch;
-  float* loss;
-  float* dloss_dr;
-  const float* bias = nullptr;
-  const float* net0 = nullptr;
-  LMK_HD void operator()(int64_t i) const {
-    const int64_t p = i / batch.B;
-    const float* th = theta ? theta + p * theta_stride : nullptr;
-    RuleSample<float> s;
-    if (kind == RuleKind::ta_lpo || kind == RuleKind::lpo) {
-      const bool temporal = kind == RuleKind::ta_lpo;
-      s = lpo_sample_with_bias<float, float>(th, temporal, temporal ? bias + p * kDriftHidden : nullptr,
-                                             temporal ? net0[p] : 0.0f, batch.ratio[i], batch.advantage[i],
-                                             constants.clip_eps);
-    } else {
-      s = rule_sample<float, float>(kind, constants, th, batch.ratio[i], batch.advantage[i], 0.0f, 0.0f);
-    }
-    loss[i] = s.loss;
-    dloss_dr[i] = s.dloss_dr;
-  }
-};
 }  // namespace detail
 
 }  // namespace lamarck::objectives

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "lamarck/learned_objectives/rule_batch.h"
 #include "lamarck/rl/trainer.h"
 
 namespace lamarck::meta {
@@ -34,7 +35,7 @@ struct EsOption {
 };
 
 struct MetaConfig {
-  std::string rule = "lpo";            // the learned rule: lpo | ta_lpo
+  std::string rule = "lpo";            // the learned rule: a table rule with parameters (lpo | ta_lpo)
   // ---- the outer loop (es/)
   std::string strategy = "open_es";
   int64_t pop_size = 16;               // candidates per generation (even for antithetic strategies)
@@ -64,7 +65,7 @@ struct MetaConfig {
 
   template <class V>
   void fields(V& v) {
-    v("rule", rule).one_of({"lpo", "ta_lpo"});
+    v("rule", rule).one_of(objectives::learnable_rule_names());
     v("strategy", strategy).non_empty();
     v("pop_size", pop_size).at_least(2);
     v("sigma", sigma).positive();

@@ -56,7 +56,7 @@ class UpdateRule {
   virtual void evaluate(const Exec& exec, const RuleBatch& in, const RuleOutput& out) const = 0;
 };
 
-// PPO's clipped surrogate: loss = max(-r A, -clip(r, 1 - eps, 1 + eps) A); params = {eps}.
+// PPO's clipped surrogate (ppo_clip.h): loss = -min(r A, clip(r, 1 - eps, 1 + eps) A); params = {eps}.
 class PpoClipRule : public UpdateRule {
  public:
   explicit PpoClipRule(float eps = 0.2f) : eps_(eps) {}
@@ -88,5 +88,7 @@ void register_update_rule(const std::string& name, RuleFactory factory);
 // Builds a registered rule; an unknown name throws InvalidArgument listing the registered names.
 std::unique_ptr<UpdateRule> make_update_rule(const std::string& name, const RuleOptions& options = {});
 std::vector<std::string> update_rule_names();
+// The rules rl itself registers ("ppo_clip", "pg"); other layers register the rest.
+std::vector<std::string> builtin_update_rule_names();
 
 }  // namespace lamarck::rl
