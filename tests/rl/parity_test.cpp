@@ -144,7 +144,7 @@ TEST_P(MinibatchParity, OneStepOnFixedDataMatches) {
     EXPECT_NEAR(a.approx_kl, b.approx_kl, 1e-6) << p;
     EXPECT_LE(std::fabs(a.clip_frac - b.clip_frac), 1.0 / double(d.M) + 1e-12) << p;  // one r at the edge
   }
-  // cuBLAS sums in another order than Eigen, and Eigen's tanh rounds differently from fast_tanh: rounding
+  // cuBLAS sums in another order than Eigen (both apply the same tanh_f to their sums): rounding
   // only; a wrong layout or index is off by the size of the gradient itself
   const double grad_diff = max_abs_diff(cpu.grads, gpu.grads), grad_max = max_abs(cpu.grads);
   std::printf("%s %s %s: max |grad cpu - gpu| = %.3g (max |grad| %.3g)\n", c.continuous ? "gaussian" : "categorical",

@@ -19,15 +19,20 @@ namespace detail {
 void bias_activate_cpu(const Exec& exec, float* y, const float* params, int64_t stride, int64_t bias_offset,
                        int64_t P, int64_t B, int64_t width, Activation act) {
   const int threads = cpu_threads(exec);
-  // member p's rows as a column-major (width, B) array: column i is row i. Eigen's vectorised tanh (with
-  // FMA under -march=native) rounds differently from fast_tanh, which CUDA's BiasActivate uses: the CPU and
-  // GPU layered forward passes agree to an ulp or so, not bit for bit (the parity tests allow for it)
+  // member p's rows as a column-major (width, B) array: column i is row i. tanh is core/math.h's tanh_f,
+  // the same function CUDA's BiasActivate applies to the same sums
   cpu_for(threads, P * B * width > 262144, P, [&](int64_t p) {
     Eigen::Map<Eigen::ArrayXXf> m(y + p * B * width, width, B);
     Eigen::Map<const Eigen::ArrayXf> b(params + p * stride + bias_offset, width);
     m.colwise() += b;
-    if (act == Activation::tanh) m = m.tanh();
-    else if (act == Activation::relu) m = m.max(0.0f);
+    if (act == Activation::tanh) {
+      float* v = y + p * B * width;
+      const int64_t len = B * width;
+#pragma omp simd
+      for (int64_t k = 0; k < len; ++k) v[k] = tanh_f(v[k]);
+    } else if (act == Activation::relu) {
+      m = m.max(0.0f);
+    }
   });
 }
 

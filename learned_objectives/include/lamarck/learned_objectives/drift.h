@@ -89,7 +89,7 @@ inline std::vector<std::string> lpo_feature_names() {
   return {"log_r", "log_r^2", "1-r", "(1-r)^2", "adv*log_r", "adv*log_r^2", "adv*(1-r)", "adv*(1-r)^2"};
 }
 
-// tanh of the drift nets: the branch-free float tanh_f (core/math.h, vectorises, same bits on the GPU);
+// tanh of the drift nets: lamarck's one float tanh, tanh_f (core/math.h: vectorises, same bits on the GPU);
 // std::tanh in double (the finite-difference checks and the plain reference).
 LMK_HD LMK_INLINE float drift_tanh(float x) { return tanh_f(x); }
 LMK_HD LMK_INLINE double drift_tanh(double x) { return std::tanh(x); }

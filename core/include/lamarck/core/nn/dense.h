@@ -19,6 +19,7 @@
 
 #include "lamarck/core/backend.h"
 #include "lamarck/core/device_array.h"
+#include "lamarck/core/math.h"
 #include "lamarck/core/nn/gemm.h"
 
 namespace lamarck::nn {
@@ -40,27 +41,8 @@ void elementwise(const Exec& exec, int64_t n, F f, int64_t work_per_item = 1) {
 }
 LMK_DISPATCH_END
 
-// tanh for float: a rational (13/6) minimax approximation on [-7.9, 7.9], within a few ulp of std::tanh,
-// branch-free so that loops over it vectorise, and the same arithmetic on CPU and GPU. The coefficients
-// are those of Eigen's generic_fast_tanh_float. Double precision uses the library tanh.
-LMK_HD inline float fast_tanh(float x) {
-  const float lim = 7.90531110763549805f;
-  const float c = fminf(fmaxf(x, -lim), lim);
-  const float x2 = c * c;
-  float p = x2 * -2.76076847742355e-16f + 2.00018790482477e-13f;
-  p = x2 * p + -8.60467152213735e-11f;
-  p = x2 * p + 5.12229709037114e-08f;
-  p = x2 * p + 1.48572235717979e-05f;
-  p = x2 * p + 6.37261928875436e-04f;
-  p = x2 * p + 4.89352455891786e-03f;
-  p = c * p;
-  float q = x2 * 1.19825839466702e-06f + 1.18534705686654e-04f;
-  q = x2 * q + 2.26843463243900e-03f;
-  q = x2 * q + 4.89352518554385e-03f;
-  const float t = p / q;
-  return fabsf(x) < 0.0004f ? x : t;
-}
-LMK_HD inline float any_tanh(float x) { return fast_tanh(x); }
+// tanh in float is core/math.h's tanh_f (the same bits on CPU and GPU); double uses the library tanh.
+LMK_HD inline float any_tanh(float x) { return tanh_f(x); }
 LMK_HD inline double any_tanh(double x) {
   using std::tanh;
   return tanh(x);
