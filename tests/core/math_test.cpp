@@ -64,5 +64,21 @@ TEST(Math, LogMatchesLibmToAnUlpOrTwo) {
     EXPECT_NEAR(log_d(x), std::log(x), 4e-16 * std::fabs(std::log(x))) << x;
 }
 
+// The Box-Muller pieces of ES's Gaussian draws (es/kernels.h).
+TEST(Math, LogUnit24AndCosSinTurnMatchLibm) {
+  double worst_log = 0, worst_trig = 0;
+  for (uint32_t i = 1; i < (1u << 24); i += 997) {
+    const float u = float(i) / 16777216.0f;
+    const double open = (double(i) + 1.0) / 16777216.0;
+    worst_log = std::max(worst_log, std::fabs(double(log_unit24(int32_t(i))) - std::log(open)));
+    const SinCos cs = cos_sin_turn(u);
+    worst_trig = std::max(worst_trig, std::fabs(double(cs.cos) - std::cos(2 * M_PI * double(u))));
+    worst_trig = std::max(worst_trig, std::fabs(double(cs.sin) - std::sin(2 * M_PI * double(u))));
+  }
+  EXPECT_LT(worst_log, 2e-6);
+  EXPECT_NEAR(log_unit24((1 << 24) - 1), 0.0f, 1e-7f);  // ln 1, the largest input
+  EXPECT_LT(worst_trig, 1e-6);
+}
+
 }  // namespace
 }  // namespace lamarck

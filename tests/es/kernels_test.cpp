@@ -133,11 +133,11 @@ TEST(Kernels, EightLaneBoxMullerEqualsTheScalarFormulas) {
     alignas(32) float eps[32];
     SampleGaussianRows::box_muller8(v[0], v[1], v[2], v[3], eps);
     for (int t = 0; t < 8; ++t) {
-      const float r0 = sqrtf(-2.0f * fastmath::log_unit24(v[0][t]));
-      const float r1 = sqrtf(-2.0f * fastmath::log_unit24(v[2][t]));
-      const fastmath::CosSin a = fastmath::cos_sin_turn(float(v[1][t]) * (1.0f / 16777216.0f));
-      const fastmath::CosSin b = fastmath::cos_sin_turn(float(v[3][t]) * (1.0f / 16777216.0f));
-      const float want[4] = {r0 * a.c, r0 * a.s, r1 * b.c, r1 * b.s};
+      const float r0 = sqrtf(-2.0f * log_unit24(v[0][t]));
+      const float r1 = sqrtf(-2.0f * log_unit24(v[2][t]));
+      const SinCos a = cos_sin_turn(float(v[1][t]) * (1.0f / 16777216.0f));
+      const SinCos b = cos_sin_turn(float(v[3][t]) * (1.0f / 16777216.0f));
+      const float want[4] = {r0 * a.cos, r0 * a.sin, r1 * b.cos, r1 * b.sin};
       for (int lane = 0; lane < 4; ++lane)
         ASSERT_EQ(bits(eps[4 * t + lane]), bits(want[lane]))
             << "words " << v[0][t] << " " << v[1][t] << " " << v[2][t] << " " << v[3][t] << " lane " << lane;
@@ -146,22 +146,6 @@ TEST(Kernels, EightLaneBoxMullerEqualsTheScalarFormulas) {
 }
 #endif
 
-TEST(Kernels, FastMathMatchesLibm) {
-  double worst_log = 0, worst_trig = 0;
-  for (uint32_t i = 1; i < (1u << 24); i += 997) {
-    const float u = float(i) / 16777216.0f;
-    worst_log = std::max(worst_log, std::fabs(double(fastmath::log_pos(u)) - std::log(double(u))));
-    const double open = (double(i) + 1.0) / 16777216.0;
-    worst_log = std::max(worst_log, std::fabs(double(fastmath::log_unit24(int32_t(i))) - std::log(open)));
-    const fastmath::CosSin cs = fastmath::cos_sin_turn(u);
-    const float c = cs.c, s = cs.s;
-    worst_trig = std::max(worst_trig, std::fabs(double(c) - std::cos(2 * M_PI * double(u))));
-    worst_trig = std::max(worst_trig, std::fabs(double(s) - std::sin(2 * M_PI * double(u))));
-  }
-  EXPECT_LT(worst_log, 2e-6);
-  EXPECT_NEAR(fastmath::log_unit24((1 << 24) - 1), 0.0f, 1e-7f);  // ln 1, the largest input
-  EXPECT_LT(worst_trig, 1e-6);
-}
 
 // Each optimizer descends f(theta) = |theta - 2|^2 given the ascent direction -(theta - 2).
 TEST(Optimizers, EachConvergesOnAQuadratic) {

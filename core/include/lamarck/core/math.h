@@ -1,11 +1,12 @@
 // Small math for code that must give the same bits on the CPU and the GPU and vectorise on the CPU
-// (env physics, neural-network activations, the learned-objective drift nets): sin/cos and exp with
+// (env physics, neural-network activations, the learned-objective drift nets, ES's Gaussian draws): sin/cos and exp with
 // Cody-Waite range reduction and the Cephes single-precision minimax polynomials (S. L. Moshier, "Methods
 // and Programs for Mathematical Functions", 1989), tanh as a rational approximation. Max error ~1e-7
 // relative (sin/cos for |x| < 1e4; exp_f a few ulp; tanh_f ~5 ulp), far inside the 1e-4 tolerance of the Gymnasium conformance tests. No libm calls and no branches,
 // so g++ vectorises loops that use them and nvcc (--fmad=false) computes the same results.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 
@@ -139,6 +140,55 @@ LMK_HD LMK_INLINE float tanh_f(float x) {
   q = x2 * q + 2.26843463243900e-03f;
   q = x2 * q + 4.89352518554385e-03f;
   return select_bits(abs_f(x) < 0.0004f, x, p / q);
+}
+
+
+// ---- for Box-Muller on 24-bit uniforms (es' Gaussian perturbations; vector forms in es/kernels.h) ------
+
+// ln((v + 1) / 2^24) for an integer v in [0, 2^24): w = v + 1 = 2^e m with m in [1, 2) found by a
+// branch-free binary search in float (every factor a power of two, so each step is exact; w <= 2^24 is exact
+// in float), no float bit-cast, so loops over it vectorise; then m > sqrt(2) is halved and
+// ln m = 2 atanh((m-1)/(m+1)) by series. Max abs error ~2e-7.
+LMK_HD LMK_INLINE float log_unit24(int32_t v) {
+  const int32_t w = v + 1;
+  float m = float(w), e = 0.0f;
+  float c = float(m >= 65536.0f);
+  m *= 1.0f - c * (1.0f - 1.0f / 65536.0f);
+  e += 16.0f * c;
+  c = float(m >= 256.0f);
+  m *= 1.0f - c * (1.0f - 1.0f / 256.0f);
+  e += 8.0f * c;
+  c = float(m >= 16.0f);
+  m *= 1.0f - c * (1.0f - 1.0f / 16.0f);
+  e += 4.0f * c;
+  c = float(m >= 4.0f);
+  m *= 1.0f - c * 0.75f;
+  e += 2.0f * c;
+  c = float(m >= 2.0f);
+  m *= 1.0f - c * 0.5f;
+  e += c;
+  const float big = float(m > 1.41421356f);
+  m *= 1.0f - 0.5f * big;
+  const float t = (m - 1.0f) / (m + 1.0f), t2 = t * t;
+  const float series = t * (2.0f + t2 * (0.666666667f + t2 * (0.4f + t2 * (0.285714286f + t2 * 0.222222222f))));
+  return (e + big - 24.0f) * 0.693147181f + series;
+}
+
+// sin and cos of 2 pi u for u in [0, 1) (a fraction of a turn): quadrant k = round(4u), phi = 2 pi (u - k/4)
+// in [-pi/4, pi/4], Taylor polynomials, then a rotation by k mod 4 quarter turns with exact 0/±1 factors (no
+// integer conversions, so loops over it vectorise). Max abs error ~1e-7.
+LMK_HD LMK_INLINE SinCos cos_sin_turn(float u) {
+  const float k = floorf(4.0f * u + 0.5f);
+  const float phi = 6.28318531f * (u - 0.25f * k), p2 = phi * phi;
+  const float sp = phi * (1.0f + p2 * (-0.166666667f + p2 * (0.00833333333f + p2 * (-0.000198412698f + p2 * 2.75573192e-6f))));
+  const float cp = 1.0f + p2 * (-0.5f + p2 * (0.0416666667f + p2 * (-0.00138888889f + p2 * (2.48015873e-5f - p2 * 2.75573192e-7f))));
+  // (cp, sp) -> (-sp, cp) -> (-cp, -sp) -> (sp, -cp)
+  const float q = k - 4.0f * floorf(0.25f * k);
+  const float swap = q - 2.0f * floorf(0.5f * q);
+  const float a = cp * (1.0f - swap) + sp * swap, b = sp * (1.0f - swap) + cp * swap;  // exact selects
+  const float sign_c = 1.0f - 2.0f * float(q > 0.5f) * float(q < 2.5f);
+  const float sign_s = 1.0f - 2.0f * float(q > 1.5f);
+  return SinCos{sign_s * b, sign_c * a};
 }
 
 }  // namespace lamarck

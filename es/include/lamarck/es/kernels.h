@@ -20,95 +20,18 @@
 
 namespace lamarck::es {
 
-// Float math for the Gaussian kernels, written out (no libm) so that the CPU and the GPU compute the
-// same bits and the CPU loop vectorises. Max abs error vs libm: log ~1e-7, sin/cos ~1e-7.
-namespace fastmath {
-LMK_HD inline uint32_t bits(float x) {
-#if LMK_ON_DEVICE
-  return __float_as_uint(x);
-#else
-  return __builtin_bit_cast(uint32_t, x);
-#endif
-}
-LMK_HD inline float from_bits(uint32_t u) {
-#if LMK_ON_DEVICE
-  return __uint_as_float(u);
-#else
-  return __builtin_bit_cast(float, u);
-#endif
-}
-// ln(x) for normal x > 0: x = 2^e m with m in [sqrt(1/2), sqrt(2)), ln m = 2 atanh((m-1)/(m+1)) by series.
-LMK_HD inline float log_pos(float x) {
-  const uint32_t u = bits(x);
-  int e = int((u >> 23) & 0xffu) - 127;
-  float m = from_bits((u & 0x007fffffu) | 0x3f800000u);  // [1, 2)
-  const int big = m > 1.41421356f;
-  m *= 1.0f - 0.5f * float(big);  // exact: times 1 or 0.5
-  e += big;
-  const float t = (m - 1.0f) / (m + 1.0f), t2 = t * t;
-  const float series = t * (2.0f + t2 * (0.666666667f + t2 * (0.4f + t2 * (0.285714286f + t2 * 0.222222222f))));
-  return float(e) * 0.693147181f + series;
-}
-// ln((v + 1) / 2^24) for an integer v in [0, 2^24): w = v + 1 = 2^e m with m in [1, 2) split by integer ops
-// (binary search for the exponent by exact power-of-two factors) so that no float bit-cast is needed and the CPU loop vectorises; then
-// m > sqrt(2) is halved and ln m = 2 atanh((m-1)/(m+1)) by series.
-LMK_HD inline float log_unit24(int32_t v) {
-  const int32_t w = v + 1;
-  // w = 2^e m, m in [1, 2), by a branch-free binary search in float: every factor is a power of two, so
-  // each step is exact (w <= 2^24 is exact in float)
-  float m = float(w), e = 0.0f;
-  float c = float(m >= 65536.0f);
-  m *= 1.0f - c * (1.0f - 1.0f / 65536.0f);
-  e += 16.0f * c;
-  c = float(m >= 256.0f);
-  m *= 1.0f - c * (1.0f - 1.0f / 256.0f);
-  e += 8.0f * c;
-  c = float(m >= 16.0f);
-  m *= 1.0f - c * (1.0f - 1.0f / 16.0f);
-  e += 4.0f * c;
-  c = float(m >= 4.0f);
-  m *= 1.0f - c * 0.75f;
-  e += 2.0f * c;
-  c = float(m >= 2.0f);
-  m *= 1.0f - c * 0.5f;
-  e += c;
-  const float big = float(m > 1.41421356f);
-  m *= 1.0f - 0.5f * big;
-  const float t = (m - 1.0f) / (m + 1.0f), t2 = t * t;
-  const float series = t * (2.0f + t2 * (0.666666667f + t2 * (0.4f + t2 * (0.285714286f + t2 * 0.222222222f))));
-  return (e + big - 24.0f) * 0.693147181f + series;
-}
-// (cos, sin) of 2 pi u for u in [0, 1): quadrant k = round(4u), phi = 2 pi (u - k/4) in [-pi/4, pi/4].
-struct CosSin {
-  float c, s;
-};
-LMK_HD inline CosSin cos_sin_turn(float u) {
-  const float k = floorf(4.0f * u + 0.5f);
-  const float phi = 6.28318531f * (u - 0.25f * k), p2 = phi * phi;
-  const float sp = phi * (1.0f + p2 * (-0.166666667f + p2 * (0.00833333333f + p2 * (-0.000198412698f + p2 * 2.75573192e-6f))));
-  const float cp = 1.0f + p2 * (-0.5f + p2 * (0.0416666667f + p2 * (-0.00138888889f + p2 * (2.48015873e-5f - p2 * 2.75573192e-7f))));
-  // rotate by q = k mod 4 quarter turns: (cp, sp) -> (-sp, cp) -> (-cp, -sp) -> (sp, -cp); all in float
-  // with exact factors 0, 1, -1 (no integer conversions, so the CPU loop vectorises)
-  const float q = k - 4.0f * floorf(0.25f * k);
-  const float swap = q - 2.0f * floorf(0.5f * q);
-  const float a = cp * (1.0f - swap) + sp * swap, b = sp * (1.0f - swap) + cp * swap;  // exact selects
-  const float sign_c = 1.0f - 2.0f * float(q > 0.5f) * float(q < 2.5f);
-  const float sign_s = 1.0f - 2.0f * float(q > 1.5f);
-  return CosSin{sign_c * a, sign_s * b};
-}
-}  // namespace fastmath
 
 // Four standard normals from Philox block `block` of `key` (Box-Muller on the two pairs of words).
 LMK_HD inline void normal4(Key key, uint64_t block, float out[4]) {
   const Block4 b = random_block(key, block);
-  const float r0 = sqrtf(-2.0f * fastmath::log_unit24(int32_t(b.v[0] >> 8)));
-  const float r1 = sqrtf(-2.0f * fastmath::log_unit24(int32_t(b.v[2] >> 8)));
-  const fastmath::CosSin t0 = fastmath::cos_sin_turn(u32_to_unit_float(b.v[1]));
-  const fastmath::CosSin t1 = fastmath::cos_sin_turn(u32_to_unit_float(b.v[3]));
-  out[0] = r0 * t0.c;
-  out[1] = r0 * t0.s;
-  out[2] = r1 * t1.c;
-  out[3] = r1 * t1.s;
+  const float r0 = sqrtf(-2.0f * log_unit24(int32_t(b.v[0] >> 8)));
+  const float r1 = sqrtf(-2.0f * log_unit24(int32_t(b.v[2] >> 8)));
+  const SinCos t0 = cos_sin_turn(u32_to_unit_float(b.v[1]));
+  const SinCos t1 = cos_sin_turn(u32_to_unit_float(b.v[3]));
+  out[0] = r0 * t0.cos;
+  out[1] = r0 * t0.sin;
+  out[2] = r1 * t1.cos;
+  out[3] = r1 * t1.sin;
 }
 
 // Element j of the standard-normal vector of `key` (the same value normal4 gives at lane j % 4).
@@ -241,7 +164,7 @@ struct SampleGaussianRows {
     _mm256_store_si256(reinterpret_cast<__m256i*>(v2), _mm256_srli_epi32(c[2], 8));
     _mm256_store_si256(reinterpret_cast<__m256i*>(v3), _mm256_srli_epi32(c[3], 8));
   }
-  // fastmath::log_unit24 on eight lanes, the same bits: the exponent and mantissa of float(v + 1) come
+  // log_unit24 on eight lanes, the same bits: the exponent and mantissa of float(v + 1) come
   // from its bit pattern instead of the branch-free search (both exact), the halving of m > sqrt(2) is a
   // select between m and m * 0.5 (exact), and the series is the same sequence of multiplies and adds.
   static LMK_INLINE __m256 log_unit24_8(__m256i v) {
@@ -260,7 +183,7 @@ struct SampleGaussianRows {
     const __m256 exponent = _mm256_sub_ps(_mm256_add_ps(e, _mm256_and_ps(big, one)), _mm256_set1_ps(24.0f));
     return _mm256_add_ps(_mm256_mul_ps(exponent, _mm256_set1_ps(0.693147181f)), s);
   }
-  // fastmath::cos_sin_turn of v / 2^24 on eight lanes, the same bits: the quarter-turn rotation is done
+  // cos_sin_turn of v / 2^24 on eight lanes, the same bits: the quarter-turn rotation is done
   // with selects and sign flips instead of multiplies by 0 and +-1 (equal, since sp is never -0).
   static LMK_INLINE void cos_sin_turn8(__m256i v, __m256& cos_out, __m256& sin_out) {
     const __m256 u = _mm256_mul_ps(_mm256_cvtepi32_ps(v), _mm256_set1_ps(1.0f / 16777216.0f));
@@ -348,14 +271,14 @@ struct SampleGaussianRows {
 #else
     for (int64_t t = 0; t < kChunk; ++t) {
       // float(v) / 2^24 = u32_to_unit_float (exact)
-      const float r0 = sqrtf(-2.0f * fastmath::log_unit24(v0[t]));
-      const float r1 = sqrtf(-2.0f * fastmath::log_unit24(v2[t]));
-      const fastmath::CosSin t0 = fastmath::cos_sin_turn(float(v1[t]) * (1.0f / 16777216.0f));
-      const fastmath::CosSin t1 = fastmath::cos_sin_turn(float(v3[t]) * (1.0f / 16777216.0f));
-      eps[4 * t] = r0 * t0.c;
-      eps[4 * t + 1] = r0 * t0.s;
-      eps[4 * t + 2] = r1 * t1.c;
-      eps[4 * t + 3] = r1 * t1.s;
+      const float r0 = sqrtf(-2.0f * log_unit24(v0[t]));
+      const float r1 = sqrtf(-2.0f * log_unit24(v2[t]));
+      const SinCos t0 = cos_sin_turn(float(v1[t]) * (1.0f / 16777216.0f));
+      const SinCos t1 = cos_sin_turn(float(v3[t]) * (1.0f / 16777216.0f));
+      eps[4 * t] = r0 * t0.cos;
+      eps[4 * t + 1] = r0 * t0.sin;
+      eps[4 * t + 2] = r1 * t1.cos;
+      eps[4 * t + 3] = r1 * t1.sin;
     }
 #endif
   }

@@ -41,10 +41,11 @@ struct GruCache {
 };
 
 namespace detail {
-template <class T>
-LMK_HD inline T sigmoid(T x) {
+// float: core/math.h's exp_f and tanh_f (any_tanh), the same bits on the CPU and the GPU; double: libm
+LMK_HD inline float sigmoid(float x) { return 1.0f / (1.0f + exp_f(-x)); }
+LMK_HD inline double sigmoid(double x) {
   using std::exp;
-  return T(1) / (T(1) + exp(-x));
+  return 1.0 / (1.0 + exp(-x));
 }
 template <class T>
 struct GruBiases {  // adds b_x to gx and b_h to gh
@@ -67,12 +68,11 @@ struct GruGates {
   T* h_next;
   int64_t H;
   LMK_HD void operator()(int64_t idx) const {
-    using std::tanh;
     const int64_t row = idx / H, j = idx % H;
     const int64_t base = row * 3 * H;
     const T r = sigmoid(gx[base + j] + gh[base + j]);
     const T z = sigmoid(gx[base + H + j] + gh[base + H + j]);
-    const T n = tanh(gx[base + 2 * H + j] + r * gh[base + 2 * H + j]);
+    const T n = any_tanh(gx[base + 2 * H + j] + r * gh[base + 2 * H + j]);
     gates[base + j] = r;
     gates[base + H + j] = z;
     gates[base + 2 * H + j] = n;
