@@ -15,11 +15,4 @@ const Ops& ops(Device device) {
   return cpu_ops();
 }
 
-#if !defined(LAMARCK_WITH_CUDA)
-const Ops& cuda_ops() {
-  require_device(Exec{Device::cuda, 0});
-  throw Error("rl: CUDA requested in a build without CUDA");
-}
-#endif
-
 }  // namespace lamarck::rl::detail

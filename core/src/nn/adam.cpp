@@ -93,17 +93,4 @@ void adam_step_reference(const AdamConfig& config, int64_t P, int64_t n, float* 
   }
 }
 
-#if !defined(LAMARCK_WITH_CUDA)
-namespace detail {
-void grad_squared_norms_cuda(int64_t, int64_t, const float*, double*, double*) {
-  require_device(Exec{Device::cuda, 0});
-  throw Error("adam_step: CUDA requested in a build without CUDA");
-}
-void adam_update_cuda(const AdamArrays&, int64_t, const AdamCoef*, AdamCoef*) {
-  require_device(Exec{Device::cuda, 0});
-  throw Error("adam_step: CUDA requested in a build without CUDA");
-}
-}  // namespace detail
-#endif
-
 }  // namespace lamarck::nn

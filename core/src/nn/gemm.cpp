@@ -123,17 +123,4 @@ template void gemm_batched<double>(const Exec&, const GemmArgs&, double, const d
 template void gemm_batched_reference<float>(const GemmArgs&, float, const float*, const float*, float, float*);
 template void gemm_batched_reference<double>(const GemmArgs&, double, const double*, const double*, double, double*);
 
-#if !defined(LAMARCK_WITH_CUDA)
-namespace detail {
-void gemm_batched_cuda(const GemmArgs&, float, const float*, const float*, float, float*) {
-  require_device(Exec{Device::cuda, 0});
-  throw Error("gemm_batched: CUDA requested in a build without CUDA");
-}
-void gemm_batched_cuda(const GemmArgs&, double, const double*, const double*, double, double*) {
-  require_device(Exec{Device::cuda, 0});
-  throw Error("gemm_batched: CUDA requested in a build without CUDA");
-}
-}  // namespace detail
-#endif
-
 }  // namespace lamarck::nn

@@ -243,9 +243,10 @@ struct ResetKernel {
     reset_one(v, i, seed, ids ? ids[j] : uint64_t(i));
   }
 };
-// CUDA launches, defined for every registered env in envs/src/envs_cuda.cu (CUDA builds only). `plain`:
-// the per-instance StepKernel even for kObserveStrided envs (the reference path, for parity and the
-// comparison loop of the bench).
+// CUDA launches, defined for every listed env (env_list.h) in envs/src/envs_cuda.cu, and in CPU-only builds
+// by envs/src/no_cuda.cpp's stubs, which throw the clear error (es, rl and learned_objectives do the same).
+// `plain`: the per-instance StepKernel even for kObserveStrided envs (the reference path, for parity and
+// the comparison loop of the bench).
 template <class Env>
 void step_cuda(const BatchView<Env>& v, const typename Env::Action* actions, int64_t n, bool plain);
 // which: (n) device array of the instances to reset, null = all n; ids: (n) device array, may be null.
@@ -474,11 +475,7 @@ class Batched final : public LevelledBatchEnv<typename Env::Params> {
   }
   void reset_kernel(uint64_t seed, const uint64_t* ids, const int64_t* which, int64_t count) {
     if (exec_.device == Device::cuda) {
-#ifdef LAMARCK_WITH_CUDA
       reset_cuda<Env>(view(), seed, ids, which, count);
-#else
-      require_device(exec_);
-#endif
       return;
     }
     parallel_for(exec_, count, ResetKernel<Env>{view(), seed, ids, which});
@@ -506,11 +503,7 @@ class Batched final : public LevelledBatchEnv<typename Env::Params> {
                            (exec_.device == Device::cuda || strided_path_);
       if (strided) obs_t_.ensure(n_ * Env::kObsSize, exec_.device);
       if (exec_.device == Device::cuda) {
-#ifdef LAMARCK_WITH_CUDA
         step_cuda<Env>(view(), actions, n_, reference_path_);
-#else
-        require_device(exec_);
-#endif
       } else if (reference_path_) {
         parallel_for(exec_, n_, StepKernel<Env>{view(), actions});
       } else if (strided_path_) {
