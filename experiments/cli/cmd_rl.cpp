@@ -115,6 +115,8 @@ void run_train(const TrainOptions& o, const GlobalOptions& global) {
   s.add("steps_per_seed", trainer.env_steps_per_agent());
   s.add("wall_time_s", wall);
   s.add("steps_per_second", double(trainer.env_steps_per_agent()) * double(K) / wall);
+  // env steps undone because an action or reward was not finite (box-action envs; each cut an episode)
+  s.add("diverged_env_steps", trainer.env().diverged_steps());
   s.add("final_return_mean", mean);
   s.add("final_return_ci95_low", mean - half);
   s.add("final_return_ci95_high", mean + half);

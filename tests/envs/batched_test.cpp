@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
 
 #include "lamarck/envs/batched.h"
 #include "lamarck/envs/classic/cartpole.h"
@@ -203,6 +206,59 @@ TEST(Batched, StateRoundTripsAndSetsObservations) {
   EXPECT_NEAR(env->observations()[3], -1.0f, 1e-6);  // cos pi
   EXPECT_NEAR(env->observations()[7], 1.0f, 1e-6);   // sin pi/2
   EXPECT_EQ(env->observations()[8], 0.5f);
+}
+
+}  // namespace
+}  // namespace lamarck::envs
+
+namespace lamarck::envs {
+namespace {
+
+// A non-finite action is data, not an exception (docs/design.md): the step is undone, the episode is cut
+// (truncated, final observation = the last finite state), the instance resets, the step is counted; the
+// other instances step exactly as if nothing happened, and the fast path and the plain kernel agree.
+TEST(Divergence, NonFiniteBoxActionsTruncateResetAndCount) {
+  for (const std::string name : {"Pendulum-v1", "MountainCarContinuous-v0"}) {
+    for (const bool reference : {false, true}) {
+      const int64_t n = 6;
+      auto env = reference ? make_reference_env(name, n, Exec{Device::cpu, 2}) : make_env(name, n, Exec{Device::cpu, 2});
+      auto clean = make_env(name, n, Exec{Device::cpu, 2});
+      const int64_t d = env->spec().observation.size();
+      env->reset(3);
+      clean->reset(3);
+      std::vector<float> ok(size_t(n), 0.5f);
+      for (int t = 0; t < 4; ++t) {
+        env->step(ok.data());
+        clean->step(ok.data());
+      }
+      const std::vector<float> before(env->observations(), env->observations() + n * d);
+      std::vector<float> bad = ok;
+      bad[1] = std::nanf("");
+      bad[4] = -std::numeric_limits<float>::infinity();
+      env->step(bad.data());
+      clean->step(ok.data());
+      EXPECT_EQ(env->diverged_steps(), 2) << name;
+      for (int64_t i = 0; i < n; ++i) {
+        const bool hit = i == 1 || i == 4;
+        for (int64_t k = 0; k < d; ++k) {
+          const size_t at = size_t(i * d + k);
+          ASSERT_TRUE(std::isfinite(env->observations()[at])) << name << " instance " << i;
+          if (hit) EXPECT_EQ(env->final_observations()[at], before[at]) << name << " instance " << i;
+          else EXPECT_EQ(env->observations()[at], clean->observations()[at]) << name << " instance " << i;
+        }
+        EXPECT_EQ(env->truncated()[i], hit ? 1 : clean->truncated()[i]) << name << " instance " << i;
+        EXPECT_EQ(env->terminated()[i], hit ? 0 : clean->terminated()[i]);
+        if (hit) EXPECT_EQ(env->rewards()[i], 0.0f);
+        else EXPECT_EQ(env->rewards()[i], clean->rewards()[i]);
+      }
+      // the count survives a snapshot and is cleared by a full reset
+      auto copy = make_env(name, n, Exec{Device::cpu, 1});
+      copy->restore(env->snapshot());
+      EXPECT_EQ(copy->diverged_steps(), 2);
+      env->reset(3);
+      EXPECT_EQ(env->diverged_steps(), 0);
+    }
+  }
 }
 
 }  // namespace

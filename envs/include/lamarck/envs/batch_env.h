@@ -65,6 +65,10 @@ class BatchEnv {
   virtual const float* rewards() const = 0;             // (N)
   virtual const uint8_t* terminated() const = 0;        // (N) 0/1
   virtual const uint8_t* truncated() const = 0;         // (N) 0/1
+  // Steps since the last full reset whose action or reward was not finite (box-action envs): each was
+  // undone, cut the episode (truncated) and reset the instance (batched.h, physics). A host copy: for
+  // summaries, not for every step.
+  virtual int64_t diverged_steps() const { return 0; }
 
   // ---- state access (checkpoints, the Python module) --------------------------------------------
   // Floats per instance of the env's physical state in its reference's order (Gymnasium's

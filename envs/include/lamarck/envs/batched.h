@@ -82,6 +82,8 @@ struct BatchView {
   uint8_t* terminated;      // (N)
   uint8_t* truncated;       // (N)
   float* obs_t;             // (kObsSize, N) scratch of the strided step, or nullptr
+  int32_t* diverged;        // (N) diverged steps of each instance since the last full reset (box-action
+                            // envs; nullptr for discrete ones)
 
   LMK_HD const Params& params_of(int64_t i) const { return params[i * params_stride]; }
 
@@ -143,22 +145,43 @@ LMK_HD inline void end_episode(const BatchView<Env>& v, int64_t i, typename Env:
 // The physics of instance i on its state s: new state, reward, terminated, truncated (Gymnasium's
 // TimeLimit: truncated when the episode reaches max_episode_steps, reported even on a terminal step).
 // Returns whether the episode ended.
+//
+// Numerical trouble is data: in a box-action env, a step whose action is not finite (a NaN or infinite
+// torque) or whose reward is not (a state that blew up) has diverged. It is undone (the state stays the last finite one, the
+// reward is 0), the episode is cut there (truncated, not terminated: its final observation is that last
+// finite state) and the instance resets as at any episode end; diverged[i] counts it.
 template <class Env>
 LMK_HD LMK_INLINE bool physics(const BatchView<Env>& v, int64_t i, const typename Env::Params& p,
                                const typename Env::Action* actions, typename Env::State& s) {
+  constexpr bool kBoxActions = std::is_same_v<typename Env::Action, float>;
+  [[maybe_unused]] const typename Env::State before = s;
+  const typename Env::Action* a = actions + i * Env::kActionSize;
   Transition t;
   if constexpr (Env::kStepDrawsRandom) {
     Philox rng(v.keys[i], v.counters[i]);
-    t = Env::step(p, s, actions + i * Env::kActionSize, rng);
+    t = Env::step(p, s, a, rng);
     v.counters[i] = rng.counter;
   } else {
     Philox unused(Key{{0, 0}});  // never drawn from: the CPU loop over instances stays vectorisable
-    t = Env::step(p, s, actions + i * Env::kActionSize, unused);
+    t = Env::step(p, s, a, unused);
+  }
+  bool diverged = false;
+  if constexpr (kBoxActions) {
+    bool finite = t.reward - t.reward == 0.0f;  // false for NaN and ±inf
+    LMK_UNROLL
+    for (int k = 0; k < Env::kActionSize; ++k) finite = finite & (a[k] - a[k] == 0.0f);
+    diverged = !finite;
+    if (diverged) {
+      s = before;
+      t.reward = 0.0f;
+      t.terminated = false;
+      v.diverged[i] += 1;
+    }
   }
   const int32_t steps = v.steps[i] + 1;
   v.steps[i] = steps;
   v.rewards[i] = t.reward;
-  const bool truncated = (p.max_episode_steps > 0) & (steps >= p.max_episode_steps);
+  const bool truncated = diverged | ((p.max_episode_steps > 0) & (steps >= p.max_episode_steps));
   v.terminated[i] = t.terminated ? 1 : 0;
   v.truncated[i] = truncated ? 1 : 0;
   return t.terminated | truncated;
@@ -321,6 +344,7 @@ class Batched final : public LevelledBatchEnv<typename Env::Params> {
     rewards_ = DeviceArray<float>(n_, d);
     terminated_ = DeviceArray<uint8_t>(n_, d);
     truncated_ = DeviceArray<uint8_t>(n_, d);
+    if constexpr (std::is_same_v<Action, float>) diverged_ = DeviceArray<int32_t>(n_, d);
     set_params(std::vector<Params>{params});
   }
 
@@ -356,7 +380,15 @@ class Batched final : public LevelledBatchEnv<typename Env::Params> {
 
   using BatchEnv::reset;
   using LevelledBatchEnv<Params>::levels_;
-  void reset(uint64_t seed, const uint64_t* instance_ids) override { reset_kernel(seed, instance_ids, nullptr, n_); }
+  void reset(uint64_t seed, const uint64_t* instance_ids) override {
+    if (diverged_.size() > 0) memory::fill_zero(diverged_.data(), sizeof(int32_t) * size_t(n_), exec_.device);
+    reset_kernel(seed, instance_ids, nullptr, n_);
+  }
+  int64_t diverged_steps() const override {
+    int64_t total = 0;
+    for (int32_t c : diverged_.to_host()) total += c;
+    return total;
+  }
 
   // ---- levels: LevelledBatchEnv (levels.h), plus subset resets ----
   void reset_instances(uint64_t seed, const std::vector<int64_t>& instances, const uint64_t* ids) override {
@@ -429,6 +461,7 @@ class Batched final : public LevelledBatchEnv<typename Env::Params> {
     append(out, rewards_);
     append(out, terminated_);
     append(out, truncated_);
+    append(out, diverged_);  // empty for discrete-action envs
     return out;
   }
   void restore(const std::string& snap) override {
@@ -442,13 +475,15 @@ class Batched final : public LevelledBatchEnv<typename Env::Params> {
     take(snap, at, rewards_);
     take(snap, at, terminated_);
     take(snap, at, truncated_);
+    take(snap, at, diverged_);
     if (at != snap.size()) throw InvalidArgument(spec_.name + ": snapshot is not of this batch (size mismatch)");
   }
 
   BatchView<Env> view() {
     return BatchView<Env>{params_.data(), params_.size() == 1 ? 0 : 1, states_.data(), n_, keys_.data(),
                           counters_.data(), steps_.data(), obs_.data(), final_obs_.data(),
-                          rewards_.data(), terminated_.data(), truncated_.data(), obs_t_.data()};
+                          rewards_.data(), terminated_.data(), truncated_.data(), obs_t_.data(),
+                          diverged_.data()};
   }
 
  private:
@@ -530,6 +565,7 @@ class Batched final : public LevelledBatchEnv<typename Env::Params> {
   DeviceArray<int32_t> steps_;
   DeviceArray<float> obs_, final_obs_, rewards_;
   DeviceArray<uint8_t> terminated_, truncated_;
+  DeviceArray<int32_t> diverged_;  // (N) box-action envs only (physics()); empty otherwise
   DeviceArray<float> obs_t_;  // (kObsSize, N) scratch of the strided step (CUDA, or the CPU test path);
                               // empty until that step first runs
 };
