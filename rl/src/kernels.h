@@ -10,6 +10,7 @@
 #include <cstdint>
 
 #include "lamarck/core/nn/heads.h"
+#include "lamarck/core/math.h"
 #include "lamarck/core/platform.h"
 #include "lamarck/core/rng.h"
 #include "lamarck/rl/gae.h"
@@ -183,6 +184,12 @@ struct StoreStep {
   float* roll_value;         // (P, T, E)
   int32_t* roll_action_i;    // (P, T, E)
   float* roll_action_f;      // (P, T, E, action_dim)
+  // what a trajectory rule asks for (trajectory_rule.h), recorded only then
+  int64_t extra_dim = 0;
+  const float* extra = nullptr;    // (P * E, extra_dim) the extra head's outputs
+  float* roll_extra = nullptr;     // (P, T, E, extra_dim)
+  const float* logits = nullptr;   // (P * E, action_dim) the policy's outputs
+  float* roll_logits = nullptr;    // (P, T, E, action_dim)
   LMK_HD void operator()(int64_t i) const {
     const int64_t p = i / E, e = i % E, dst = (p * T + t) * E + e;
     for (int64_t k = 0; k < obs_dim; ++k) roll_obs[dst * obs_dim + k] = obs[i * obs_dim + k];
@@ -191,6 +198,10 @@ struct StoreStep {
     if (action_i) roll_action_i[dst] = action_i[i];
     if (action_f)
       for (int64_t k = 0; k < action_dim; ++k) roll_action_f[dst * action_dim + k] = action_f[i * action_dim + k];
+    if (roll_extra)
+      for (int64_t k = 0; k < extra_dim; ++k) roll_extra[dst * extra_dim + k] = extra[i * extra_dim + k];
+    if (roll_logits)
+      for (int64_t k = 0; k < action_dim; ++k) roll_logits[dst * action_dim + k] = logits[i * action_dim + k];
   }
 };
 
@@ -318,6 +329,9 @@ struct GatherMinibatch {
   float* mb_returns;
   int32_t* mb_action_i;
   float* mb_action_f;
+  int64_t extra_dim = 0;                 // a trajectory rule's extra targets (trajectory_rule.h), if any
+  const float* extra_target = nullptr;   // (P, S, extra_dim)
+  float* mb_extra_target = nullptr;      // (P, M, extra_dim)
   LMK_HD void operator()(int64_t row) const {
     const int64_t p = row / M, i = row % M;
     const int64_t src = p * S + perm[p * S + mb * M + i];
@@ -329,6 +343,49 @@ struct GatherMinibatch {
     if (action_i) mb_action_i[row] = action_i[src];
     if (action_f)
       for (int64_t k = 0; k < action_dim; ++k) mb_action_f[row * action_dim + k] = action_f[src * action_dim + k];
+    if (extra_target)
+      for (int64_t k = 0; k < extra_dim; ++k) mb_extra_target[row * extra_dim + k] = extra_target[src * extra_dim + k];
+  }
+};
+
+// ---- a trajectory rule's extra head (trajectory_rule.h ExtraHeads) -------------------------------
+
+// Per row: the extra head's loss against its target and d loss / d y, scaled by coef / M. squared:
+// 0.5 Σ (y - t)²; categorical: -Σ t_k log softmax(y)_k, whose gradient is softmax(y) Σ t - t.
+struct ExtraHeadGrads {
+  const float* y;       // (rows, m)
+  const float* target;  // (rows, m)
+  int64_t m;
+  bool categorical;
+  float scale;          // coef / M
+  float* d_y;           // (rows, m)
+  float* loss;          // (rows) per-row loss, before coef
+  LMK_HD void operator()(int64_t r) const {
+    const float* yr = y + r * m;
+    const float* tr = target + r * m;
+    float* dr = d_y + r * m;
+    if (categorical) {
+      float top = yr[0];
+      for (int64_t k = 1; k < m; ++k) top = yr[k] > top ? yr[k] : top;
+      double z = 0.0;
+      for (int64_t k = 0; k < m; ++k) z += double(exp_f(yr[k] - top));
+      const float log_z = top + float(log_d(z));
+      double l = 0.0, t_sum = 0.0;
+      for (int64_t k = 0; k < m; ++k) {
+        l -= double(tr[k]) * double(yr[k] - log_z);
+        t_sum += tr[k];
+      }
+      for (int64_t k = 0; k < m; ++k) dr[k] = scale * (exp_f(yr[k] - log_z) * float(t_sum) - tr[k]);
+      loss[r] = float(l);
+    } else {
+      double l = 0.0;
+      for (int64_t k = 0; k < m; ++k) {
+        const float d = yr[k] - tr[k];
+        l += 0.5 * double(d) * double(d);
+        dr[k] = scale * d;
+      }
+      loss[r] = float(l);
+    }
   }
 };
 

@@ -38,6 +38,9 @@ struct ActArgs {
   // networks and heads; the values go to `value` (P * E) instead of critic's cache.
   bool fused = false;
   float* value = nullptr;
+  // a trajectory rule's extra head (layout->extra_dim > 0; layered path only): its forward cache, whose
+  // outputs store records (store.roll_extra); store.roll_logits, when set, records the policy's outputs
+  nn::MlpCache<float>* extra = nullptr;
 };
 
 // The critic's values of the observations after the last step of a rollout.
@@ -48,6 +51,8 @@ struct BootstrapArgs {
   const float* obs = nullptr;
   nn::MlpCache<float>* critic = nullptr;
   float* last_values = nullptr;  // (P * E)
+  nn::MlpCache<float>* extra = nullptr;  // with last_extras: the extra head's y(s_T)
+  float* last_extras = nullptr;          // (P * E, layout->extra_dim)
 };
 
 struct Ops {

@@ -108,6 +108,29 @@ void minibatch_gradients_impl(const Exec& exec, const AgentLayout& layout, const
                           nullptr, ws.grad);
   nn::mlp_backward<float>(exec, layout.critic, P, M, params, n, mb.obs, ws.critic, ws.d_value.data(), grads, false,
                           nullptr, ws.grad);
+  // a trajectory rule's extra head: its own network, fitted to the rule's targets
+  if (layout.extra_dim > 0) {
+    const int64_t m = layout.extra_dim;
+    LMK_ASSERT(mb.extra_targets != nullptr, "minibatch: the extra head needs its targets");
+    ws.d_extra.ensure(rows * m, dev);
+    ws.extra_loss.ensure(rows, dev);
+    nn::mlp_forward<float>(exec, layout.extra, P, M, params, n, mb.obs, ws.extra);
+    launch(exec,
+           ExtraHeadGrads{ws.extra.output(), mb.extra_targets, m, mb.extra_categorical, float(mb.extra_coef / double(M)),
+                          ws.d_extra.data(), ws.extra_loss.data()},
+           rows, 8 * m);
+    nn::mlp_backward<float>(exec, layout.extra, P, M, params, n, mb.obs, ws.extra, ws.d_extra.data(), grads, false,
+                            nullptr, ws.grad);
+    if (terms) {
+      const std::vector<float> loss = ws.extra_loss.to_host();
+      for (int64_t p = 0; p < P; ++p) {
+        double sum = 0.0;
+        for (int64_t i = 0; i < M; ++i) sum += loss[size_t(p * M + i)];
+        terms[p].extra = sum / double(M);
+        terms[p].total += mb.extra_coef * terms[p].extra;
+      }
+    }
+  }
 }
 
 void gae_impl(const Exec& exec, const GaeArgs& a) { launch(exec, GaeColumn{a}, a.P * a.E, 8 * a.T); }
@@ -156,6 +179,11 @@ void act_impl(const Exec& exec, const ActArgs& a) {
     nn::categorical_log_prob<float>(exec, N, A, head, a.action_i, a.log_prob, nullptr);
   }
   store.value = a.critic->output();
+  if (store.roll_extra) {
+    nn::mlp_forward<float>(exec, layout.extra, a.P, a.E, a.params, n, a.obs, *a.extra);
+    store.extra = a.extra->output();
+  }
+  if (store.roll_logits) store.logits = head;
   launch(exec, store, N, store.obs_dim + 4);
 }
 
@@ -163,6 +191,11 @@ void bootstrap_impl(const Exec& exec, const BootstrapArgs& a) {
   const AgentLayout& layout = *a.layout;
   nn::mlp_forward<float>(exec, layout.critic, a.P, a.E, a.params, layout.num_params, a.obs, *a.critic);
   memory::copy(a.last_values, exec.device, a.critic->output(), exec.device, sizeof(float) * size_t(a.P * a.E));
+  if (a.last_extras) {
+    nn::mlp_forward<float>(exec, layout.extra, a.P, a.E, a.params, layout.num_params, a.obs, *a.extra);
+    memory::copy(a.last_extras, exec.device, a.extra->output(), exec.device,
+                 sizeof(float) * size_t(a.P * a.E * layout.extra_dim));
+  }
 }
 
 // The table of this translation unit.

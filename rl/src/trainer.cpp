@@ -69,6 +69,11 @@ struct Trainer::Buffers {
   DeviceArray<int64_t> update, horizon;
   DeviceArray<uint64_t> streams;
   DeviceArray<float> rule_params;
+  // what the trajectory rule asks for (trajectory_rule.h): its parameters (P, num_params), the policy's
+  // outputs (P, T, E, A), the extra head's outputs (P, T, E, m) and (P, E, m) after the last step, and its
+  // targets (P, T, E, m); empty when not asked for
+  DeviceArray<float> traj_params, logits, extras, last_extras, extra_targets, mb_extra_targets;
+  nn::MlpCache<float> roll_extra;
   // minibatch, (P, M[, ...])
   DeviceArray<int64_t> perm;  // (P, T * E)
   DeviceArray<float> mb_obs, mb_act_f, mb_logp_old, mb_val_old, mb_adv, mb_ret;
@@ -109,19 +114,34 @@ Trainer::Trainer(const TrainConfig& config, int64_t P, const Exec& exec, std::ve
   const envs::Spec& spec = env_->spec();
   obs_dim_ = spec.observation.size();
   const bool continuous = spec.action.kind == envs::Space::Kind::box;
+  // the trajectory rule first: it may ask for an extra agent head
+  targets_ = make_trajectory_rule(config_.targets);
+  const ExtraHeads extra = targets_->extra_heads();
+  if (extra.dim < 0 || !(extra.coef >= 0.0) || !std::isfinite(extra.coef))
+    throw InvalidArgument("trajectory rule '" + targets_->name() + "': extra head dim " + std::to_string(extra.dim) +
+                          ", coef " + std::to_string(extra.coef) + " (need dim >= 0 and a finite coef >= 0)");
   layout_ = make_agent_layout(obs_dim_, continuous, continuous ? spec.action.size() : spec.action.n, config_.hidden,
-                              nn::parse_activation(config_.activation));
+                              nn::parse_activation(config_.activation), extra.dim);
   const bool fits = nn::MlpRowLayout::fits(layout_.actor) && nn::MlpRowLayout::fits(layout_.critic);
   if (config_.policy_step == "fused" && !fits) throw InvalidArgument(TrainConfig::fused_limits_message());
+  // the fused step records neither the extra head nor the policy's outputs
+  const bool records_more = extra.dim > 0 || targets_->needs_logits();
+  if (config_.policy_step == "fused" && records_more)
+    throw InvalidArgument("policy_step 'fused' cannot record what trajectory rule '" + targets_->name() +
+                          "' reads (its extra head or the policy's outputs); use 'layered' or 'auto'");
   // auto: fused where the layered step is launch-bound, i.e. on CUDA for small networks on small inputs
   // (classic control); a wide input (MinAtar's 400+) is a real GEMM, which the layered step does better
   const bool small_input = obs_dim_ <= nn::kMaxRowWidth;
   fused_policy_step_ = config_.policy_step == "fused" ||
-                       (config_.policy_step == "auto" && dev == Device::cuda && fits && small_input);
+                       (config_.policy_step == "auto" && dev == Device::cuda && fits && small_input && !records_more);
   rule_ = rule ? std::move(rule) : std::shared_ptr<const UpdateRule>(make_update_rule(config_.rule, {config_.clip_eps, config_.rule_file}));
-  targets_ = make_trajectory_rule(config_.targets);
   const std::vector<float> defaults = rule_->default_params();
   for (int64_t p = 0; p < P; ++p) rule_params_.insert(rule_params_.end(), defaults.begin(), defaults.end());
+  const std::vector<float> traj_defaults = targets_->default_params();
+  if (int64_t(traj_defaults.size()) != targets_->num_params())
+    throw InvalidArgument("trajectory rule '" + targets_->name() + "': " + std::to_string(traj_defaults.size()) +
+                          " default parameters for num_params() = " + std::to_string(targets_->num_params()));
+  for (int64_t p = 0; p < P; ++p) traj_params_.insert(traj_params_.end(), traj_defaults.begin(), traj_defaults.end());
 
   loss_settings_ = LossSettings{config_.ent_coef, config_.vf_coef, config_.clip_eps, config_.clip_value, config_.norm_adv};
   adam_config_ = nn::AdamConfig{config_.adam_beta1, config_.adam_beta2, config_.adam_eps, config_.max_grad_norm};
@@ -185,8 +205,16 @@ Trainer::Trainer(const TrainConfig& config, int64_t P, const Exec& exec, std::ve
   b.horizon = DeviceArray<int64_t>(horizon_, dev);
   b.streams = DeviceArray<uint64_t>(streams_, dev);
   b.rule_params = DeviceArray<float>(rule_params_, dev);
+  b.traj_params = DeviceArray<float>(traj_params_, dev);
   b.perm = DeviceArray<int64_t>(S, dev);
   const int64_t M = T_ * E_ / config_.num_minibatches, rows = P * M;
+  if (targets_->needs_logits()) b.logits = DeviceArray<float>(S * A, dev);
+  if (extra.dim > 0) {
+    b.extras = DeviceArray<float>(S * extra.dim, dev);
+    b.last_extras = DeviceArray<float>(N * extra.dim, dev);
+    b.extra_targets = DeviceArray<float>(S * extra.dim, dev);
+    b.mb_extra_targets = DeviceArray<float>(rows * extra.dim, dev);
+  }
   b.mb_obs = DeviceArray<float>(rows * obs_dim_, dev);
   for (DeviceArray<float>* a : {&b.mb_logp_old, &b.mb_val_old, &b.mb_adv, &b.mb_ret}) *a = DeviceArray<float>(rows, dev);
   if (continuous)
@@ -205,6 +233,15 @@ void Trainer::set_rule_params(const std::vector<float>& params) {
                           std::to_string(P_ * rule_->num_params()) + " values, got " + std::to_string(params.size()));
   rule_params_ = params;
   buf_->rule_params = DeviceArray<float>(rule_params_, exec_.device);
+}
+
+void Trainer::set_trajectory_params(const std::vector<float>& params) {
+  const int64_t n = targets_->num_params();
+  if (int64_t(params.size()) != P_ * n)
+    throw InvalidArgument("trajectory rule parameters: expected P * " + std::to_string(n) + " = " +
+                          std::to_string(P_ * n) + " values, got " + std::to_string(params.size()));
+  traj_params_ = params;
+  buf_->traj_params = DeviceArray<float>(traj_params_, exec_.device);
 }
 
 int64_t Trainer::max_updates() const { return *std::max_element(horizon_.begin(), horizon_.end()); }
@@ -232,6 +269,11 @@ void Trainer::collect_rollout() {
   act.value = b.step_value.data();
   act.store = detail::StoreStep{E_, T_, 0, obs_dim_, A, nullptr, nullptr, nullptr, nullptr, nullptr,
                                 b.obs.data(), b.logp.data(), b.values.data(), b.act_i.data(), b.act_f.data()};
+  // what the trajectory rule reads besides (empty arrays: not recorded)
+  act.extra = &b.roll_extra;
+  act.store.extra_dim = layout_.extra_dim;
+  act.store.roll_extra = b.extras.size() > 0 ? b.extras.data() : nullptr;
+  act.store.roll_logits = b.logits.size() > 0 ? b.logits.data() : nullptr;
   detail::RecordStep record{E_, T_, 0, nullptr, nullptr, nullptr, b.rewards.data(), b.dones.data(),
                             b.terminated.data(), b.truncated.data(),
                             b.ep_return.data(), b.upd_return_sum.data(), b.upd_episodes.data()};
@@ -258,7 +300,8 @@ void Trainer::collect_rollout() {
   }
   // bootstrap values of the observations after the last step
   ops.bootstrap(exec_, detail::BootstrapArgs{&layout_, P_, E_, params_.data(), env_->observations(), &b.roll_critic,
-                                             b.last_values.data()});
+                                             b.last_values.data(), &b.roll_extra,
+                                             b.last_extras.size() > 0 ? b.last_extras.data() : nullptr});
   b.upd_return_sum_host = b.upd_return_sum.to_host();
   b.upd_episodes_host = b.upd_episodes.to_host();
 }
@@ -279,6 +322,12 @@ void Trainer::minibatch_step(int64_t M, std::vector<LossTerms>& sum_terms) {
   mb.update = b.update.data();
   mb.total_updates = b.horizon.data();
   mb.rule_params = rule_params_.empty() ? nullptr : b.rule_params.data();
+  if (layout_.extra_dim > 0) {
+    const ExtraHeads extra = targets_->extra_heads();
+    mb.extra_targets = b.mb_extra_targets.data();
+    mb.extra_categorical = extra.loss == ExtraHeads::Loss::categorical;
+    mb.extra_coef = extra.coef;
+  }
   std::vector<LossTerms> terms(static_cast<size_t>(P_));
   detail::ops(exec_.device)
       .minibatch_gradients(exec_, layout_, *rule_, loss_settings_, params_.data(), mb, b.mb_ws, grads_.data(),
@@ -314,7 +363,15 @@ void Trainer::learn() {
   traj.total_updates = b.horizon.data();
   traj.gamma = config_.gamma;
   traj.lambda = config_.gae_lambda;
-  targets_->targets(exec_, traj, TrajectoryTargets{b.adv.data(), b.returns.data()});
+  traj.A = layout_.action_dim;
+  traj.logits = b.logits.size() > 0 ? b.logits.data() : nullptr;
+  traj.m = layout_.extra_dim;
+  traj.extras = b.extras.size() > 0 ? b.extras.data() : nullptr;
+  traj.last_extras = b.last_extras.size() > 0 ? b.last_extras.data() : nullptr;
+  traj.params = traj_params_.empty() ? nullptr : b.traj_params.data();
+  targets_->targets(exec_, traj,
+                    TrajectoryTargets{b.adv.data(), b.returns.data(),
+                                      b.extra_targets.size() > 0 ? b.extra_targets.data() : nullptr});
 
   const int64_t S = T_ * E_, M = S / config_.num_minibatches;
   detail::GatherMinibatch gather{S,
@@ -337,6 +394,9 @@ void Trainer::learn() {
                                  b.mb_ret.data(),
                                  b.mb_act_i.data(),
                                  b.mb_act_f.data()};
+  gather.extra_dim = layout_.extra_dim;
+  gather.extra_target = b.extra_targets.size() > 0 ? b.extra_targets.data() : nullptr;
+  gather.mb_extra_target = b.mb_extra_targets.size() > 0 ? b.mb_extra_targets.data() : nullptr;
   std::vector<LossTerms> sum_terms(static_cast<size_t>(P_));
   for (int64_t epoch = 0; epoch < config_.update_epochs; ++epoch) {
     // a fresh permutation of each agent's samples (Fisher-Yates from the agent's key)

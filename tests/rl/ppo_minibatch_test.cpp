@@ -108,3 +108,87 @@ INSTANTIATE_TEST_SUITE_P(Activations, PpoMinibatch, ::testing::Values("tanh", "r
 
 }  // namespace
 }  // namespace lamarck::rl
+
+namespace lamarck::rl {
+namespace {
+
+// A trajectory rule's extra head (trajectory_rule.h): its gradients against central differences of the
+// minibatch's total loss, for both losses; the actor's and critic's gradients are those without the head.
+TEST(ExtraHead, GradientsMatchFiniteDifferencesAndLeaveTheRestAlone) {
+  const auto cases = load_cases();
+  const Arrays& c = cases.at("tanh");
+  const int64_t M = 32, m = 3;
+  const AgentLayout plain = make_agent_layout(5, false, 3, {8, 8}, nn::Activation::tanh);
+  const AgentLayout layout = make_agent_layout(5, false, 3, {8, 8}, nn::Activation::tanh, m);
+  ASSERT_EQ(layout.extra.offset, plain.num_params);
+  std::vector<float> params = as_float(c.at("params")), obs = as_float(c.at("obs"));
+  std::vector<float> row(size_t(layout.num_params));
+  init_agent(layout, key_from_seed(3), row.data());
+  std::copy(params.begin(), params.end(), row.begin());  // the reference's actor and critic, a fresh extra head
+  for (int64_t k = layout.extra.offset; k < layout.num_params; ++k) row[size_t(k)] *= 10.0f;  // not near 0
+  std::vector<float> logp_old = as_float(c.at("logp_old")), value_old = as_float(c.at("value_old"));
+  std::vector<float> adv = as_float(c.at("advantages")), ret = as_float(c.at("returns"));
+  std::vector<int32_t> actions(c.at("actions").begin(), c.at("actions").end());
+  const std::vector<int64_t> update{0}, total{10};
+  const std::vector<float> rule_params{0.2f};
+  Philox rng(key_from_seed(4));
+  std::vector<float> targets(size_t(M * m));
+  for (int64_t i = 0; i < M; ++i) {  // a distribution per sample (also fine as regression targets)
+    float sum = 0.0f;
+    for (int64_t k = 0; k < m; ++k) sum += (targets[size_t(i * m + k)] = rng.uniform() + 0.1f);
+    for (int64_t k = 0; k < m; ++k) targets[size_t(i * m + k)] /= sum;
+  }
+  const PpoClipRule rule(0.2f);
+  const LossSettings settings{0.01, 0.5, 0.2, true, true};
+  for (const bool categorical : {true, false}) {
+    Minibatch mb;
+    mb.P = 1;
+    mb.M = M;
+    mb.obs = obs.data();
+    mb.actions = actions.data();
+    mb.old_log_prob = logp_old.data();
+    mb.old_value = value_old.data();
+    mb.advantage = adv.data();
+    mb.returns = ret.data();
+    mb.update = update.data();
+    mb.total_updates = total.data();
+    mb.rule_params = rule_params.data();
+    mb.extra_targets = targets.data();
+    mb.extra_categorical = categorical;
+    mb.extra_coef = 0.7;
+    MinibatchWorkspace ws;
+    std::vector<float> grads(size_t(layout.num_params));
+    LossTerms terms;
+    minibatch_gradients(Exec{Device::cpu, 1}, layout, rule, settings, row.data(), mb, ws, grads.data(), &terms);
+    EXPECT_GT(terms.extra, 0.0);
+    // the rest of the row: as without the head
+    MinibatchWorkspace ws_plain;
+    std::vector<float> grads_plain(size_t(plain.num_params));
+    LossTerms terms_plain;
+    minibatch_gradients(Exec{Device::cpu, 1}, plain, rule, settings, row.data(), mb, ws_plain, grads_plain.data(),
+                        &terms_plain);
+    for (int64_t k = 0; k < plain.num_params; ++k) ASSERT_EQ(grads[size_t(k)], grads_plain[size_t(k)]) << k;
+    EXPECT_NEAR(terms.total, terms_plain.total + 0.7 * terms.extra, 1e-9);
+    // the head's own gradients against central differences of the total (in double around float rounding)
+    auto total_at = [&](int64_t k, float delta) {
+      std::vector<float> moved = row;
+      moved[size_t(k)] += delta;
+      MinibatchWorkspace w;
+      std::vector<float> g(size_t(layout.num_params));
+      LossTerms t;
+      minibatch_gradients(Exec{Device::cpu, 1}, layout, rule, settings, moved.data(), mb, w, g.data(), &t);
+      return t.total;
+    };
+    int checked = 0;
+    for (int64_t k = layout.extra.offset; k < layout.num_params; k += 5) {
+      const float h = 2e-3f;
+      const double fd = (total_at(k, h) - total_at(k, -h)) / (2.0 * h);
+      EXPECT_NEAR(grads[size_t(k)], fd, 1e-3 * std::max(1.0, std::fabs(fd))) << (categorical ? "categorical " : "squared ") << k;
+      ++checked;
+    }
+    EXPECT_GT(checked, 20);
+  }
+}
+
+}  // namespace
+}  // namespace lamarck::rl

@@ -2,7 +2,8 @@
 // callable on its own (tests compare it with a JAX/optax computation of the same loss).
 //   forward the actor and critic on the minibatch, the head's log-probabilities and entropies, the loss
 //   of ppo_loss_grads (the update rule's policy term, the value and entropy terms), then backward through
-//   the head and both networks into the agents' gradient rows.
+//   the head and both networks into the agents' gradient rows; with a trajectory rule's extra head, its loss
+//   against the rule's targets and its backward pass too.
 #pragma once
 
 #include <cstdint>
@@ -28,13 +29,17 @@ struct Minibatch {
   const int64_t* update = nullptr;        // (P) update index n of each agent
   const int64_t* total_updates = nullptr; // (P) horizon N of each agent
   const float* rule_params = nullptr;     // (P, rule.num_params())
+  // a trajectory rule's extra head (layout.extra_dim > 0): its targets and loss (trajectory_rule.h)
+  const float* extra_targets = nullptr;   // (P, M, layout.extra_dim)
+  bool extra_categorical = false;         // cross-entropy against a distribution; else squared error
+  double extra_coef = 1.0;
 };
 
 // Scratch arrays and activation caches on the device of the call, sized on first use.
 struct MinibatchWorkspace {
-  nn::MlpCache<float> actor, critic;
+  nn::MlpCache<float> actor, critic, extra;
   nn::MlpGradWorkspace<float> grad;
-  DeviceArray<float> log_prob, entropy, d_log_prob, d_entropy, d_value, d_head;
+  DeviceArray<float> log_prob, entropy, d_log_prob, d_entropy, d_value, d_head, d_extra, extra_loss;
   LossWorkspace loss;
 };
 

@@ -44,6 +44,7 @@ struct LossTerms {
   double policy = 0, value = 0, entropy = 0, total = 0;
   double approx_kl = 0;   // mean((r - 1) - log r)
   double clip_frac = 0;   // fraction of samples with |r - 1| > value_clip_eps
+  double extra = 0;       // a trajectory rule's extra-head loss (mean per sample, before its coef; 0 if none)
 
   // Sums and averages over minibatches (host code).
   LossTerms& operator+=(const LossTerms& o) {
@@ -53,6 +54,7 @@ struct LossTerms {
     total += o.total;
     approx_kl += o.approx_kl;
     clip_frac += o.clip_frac;
+    extra += o.extra;
     return *this;
   }
   LossTerms& operator/=(double d) {
@@ -62,6 +64,7 @@ struct LossTerms {
     total /= d;
     approx_kl /= d;
     clip_frac /= d;
+    extra /= d;
     return *this;
   }
 };

@@ -132,6 +132,9 @@ class Trainer {
 
   // Sets the rule parameters of every agent: (P, rule.num_params()), host.
   void set_rule_params(const std::vector<float>& params);
+  // Sets the trajectory rule's parameters of every agent: (P, trajectory_rule().num_params()), host.
+  void set_trajectory_params(const std::vector<float>& params);
+  const TrajectoryRule& trajectory_rule() const { return *targets_; }
   // One lockstep update of every agent. Returns false once every agent has reached its horizon.
   bool update();
   // Runs to the end; on_update(n) after each lockstep update.
@@ -174,6 +177,7 @@ class Trainer {
   std::shared_ptr<const UpdateRule> rule_;
   std::unique_ptr<const TrajectoryRule> targets_;
   std::vector<float> rule_params_;
+  std::vector<float> traj_params_;  // (P, targets_->num_params())
   AgentLayout layout_;
   LossSettings loss_settings_;
   nn::AdamConfig adam_config_;

@@ -11,8 +11,14 @@
 // reproduces the built-in A2C bit for bit). Arrays live on the device of the call (exec.device); a rule
 // reads and writes them there (kernels from a .cu unit, or parallel_for on the CPU).
 //
-// Not yet in the interface (planned with LPG, TA-LPG): rule parameters searched by meta-training, policy
-// logits, and targets for extra agent heads (LPG's prediction vector y(s)).
+// What a rule may declare beyond GAE's inputs and outputs, as LPG (Oh et al., "Discovering Reinforcement
+// Learning Algorithms", NeurIPS 2020, arXiv 2007.08794) and TA-LPG need:
+//   - per-agent parameters (num_params, default_params; meta-training's candidates, Trainer::
+//     set_trajectory_params), handed to the rule as Trajectory::params;
+//   - the policy's outputs while acting (needs_logits: categorical logits, Gaussian means);
+//   - extra agent outputs (extra_heads: LPG's prediction vector y(s)): the trainer gives every agent a head
+//     network of that width, records its outputs on the rollout (and after the last step), and fits them
+//     to the rule's extra_targets with the declared loss, alongside the policy and value terms.
 #pragma once
 
 #include <cstdint>
@@ -39,12 +45,31 @@ struct Trajectory {
   const int64_t* update = nullptr;        // (P) updates this agent has done before this one
   const int64_t* total_updates = nullptr; // (P) the agent's horizon in updates
   double gamma = 0.99, lambda = 0.95;     // the run config's discount and GAE lambda
+  // ---- what a rule declares it needs (null / 0 otherwise)
+  int64_t A = 0;                          // policy outputs per state (actions, or action dimensions)
+  const float* logits = nullptr;          // (P, T, E, A) the policy's outputs when acting (needs_logits)
+  int64_t m = 0;                          // extra outputs per state (extra_heads().dim)
+  const float* extras = nullptr;          // (P, T, E, m) y(s_t) when acting
+  const float* last_extras = nullptr;     // (P, E, m) y(s_T)
+  const float* params = nullptr;          // (P, num_params) the agents' rule parameters
+};
+
+// An extra agent head and how the trainer fits it to the rule's targets (per sample, averaged over the
+// minibatch, times coef): squared: 0.5 Σ_k (y_k - target_k)²; categorical: the cross-entropy
+// -Σ_k target_k log softmax(y)_k of a target distribution (LPG's KL(target || softmax(y)) up to the
+// target's own entropy, which has no gradient).
+struct ExtraHeads {
+  enum class Loss { squared, categorical };
+  int64_t dim = 0;  // outputs per state; 0: no extra head
+  Loss loss = Loss::squared;
+  double coef = 1.0;
 };
 
 struct TrajectoryTargets {
   float* advantages = nullptr;     // (P, T, E) the policy-loss weight of each step (the trainer normalises it
                                    // per minibatch when norm_adv)
   float* value_targets = nullptr;  // (P, T, E) what the value head regresses on
+  float* extra_targets = nullptr;  // (P, T, E, m) what the extra head is fitted to (when extra_heads().dim > 0)
 };
 
 class TrajectoryRule {
@@ -52,6 +77,12 @@ class TrajectoryRule {
   virtual ~TrajectoryRule() = default;
   virtual std::string name() const = 0;
   virtual void targets(const Exec& exec, const Trajectory& in, const TrajectoryTargets& out) const = 0;
+  // Parameters per agent and their defaults (size num_params()).
+  virtual int64_t num_params() const { return 0; }
+  virtual std::vector<float> default_params() const { return {}; }
+  // Whether the rule reads Trajectory::logits (recording them costs a copy per step).
+  virtual bool needs_logits() const { return false; }
+  virtual ExtraHeads extra_heads() const { return {}; }
 };
 
 // Generalised advantage estimation (gae.h): A = GAE(gamma, lambda), value target A + V. Built in as "gae".
