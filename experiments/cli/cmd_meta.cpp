@@ -1,6 +1,7 @@
 // lamarck meta-train CONFIG [--out DIR] [--resume DIR]: discover an update rule by evolution.
-// lamarck evaluate --objective FILE [--baselines ppo,dpo] --envs ... --horizons ...: compare rules.
+// lamarck evaluate --objective FILE [--baselines ppo,dpo,...] --envs ... --horizons ...: compare rules.
 // lamarck plot RUN_DIR: PNG plots of a run (meta-training curve, evaluation bars, drift surfaces).
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -140,10 +141,13 @@ void run_evaluate(const EvaluateOptions& o, const GlobalOptions& global) {
   for (const auto& env : envs) config.baseline(env);  // every env needs a normalising value
   objectives::register_rl_rules();
   std::vector<std::pair<std::string, objectives::Rule>> rules;
+  // any rule of the table by name (lpo / ta_lpo: the PPO-initialised zero network), "ppo" for ppo_clip
+  std::vector<std::string> choices = objectives::rule_names();
+  choices.insert(choices.begin(), "ppo");
+  choices.push_back("none");
   for (const auto& b : split(o.baselines, ',')) {
     const std::string name = b == "ppo" ? "ppo_clip" : b;
-    if (name != "ppo_clip" && name != "dpo" && name != "none")
-      throw_unknown_choice("baseline", b, {"ppo", "dpo", "none"});
+    if (std::find(choices.begin(), choices.end(), name) == choices.end()) throw_unknown_choice("baseline", b, choices);
     if (name == "none") continue;
     objectives::Rule r = objectives::rule_from_name_or_file(name);
     r.constants.clip_eps = float(config.inner.clip_eps);
@@ -198,7 +202,9 @@ void add_meta_command(CLI::App& app, const GlobalOptions& global) {
   auto ev = std::make_shared<EvaluateOptions>();
   CLI::App* eval = app.add_subcommand("evaluate", "Final returns of objectives and baselines per env and horizon");
   eval->add_option("--objective", ev->objectives, "Discovered-objective file(s)");
-  eval->add_option("--baselines", ev->baselines, "Fixed rules to compare: ppo, dpo, none (comma-separated)");
+  eval->add_option("--baselines", ev->baselines,
+                   "Rules by name to compare (comma-separated): ppo, " + join(objectives::rule_names(), ", ") +
+                       " or none");
   eval->add_option("--envs", ev->envs, "Envs (comma-separated; default the config's)");
   eval->add_option("--horizons", ev->horizons, "Env steps per agent (comma-separated; default the config's)");
   eval->add_option("--seeds", ev->seeds, "Agents per env and horizon")->transform(positive_count());
