@@ -55,7 +55,33 @@ struct CheckpointFile {
     ar(name, settings, state);
   }
 };
+constexpr const char* kBatchKind = "es_batch_state";
+struct BatchCheckpointFile {
+  std::string name;
+  Settings settings;
+  int64_t instances = 0;
+  std::string state;
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(name, settings, instances, state);
+  }
+};
 }  // namespace
+
+void save_batch_checkpoint(const std::string& path, const StrategyBatch& batch) {
+  BatchCheckpointFile file{batch.name(), batch.settings(), batch.instances(), batch.state_bytes()};
+  save_binary(path, kBatchKind, kVersion, file);
+}
+
+std::unique_ptr<StrategyBatch> load_batch_checkpoint(const std::string& path, const Exec& exec) {
+  BatchCheckpointFile file;
+  load_binary(path, kBatchKind, kVersion, file);
+  if (file.instances < 1) throw FileError("'" + path + "': a strategy batch of " + std::to_string(file.instances) + " instances");
+  file.settings.exec = exec;
+  auto batch = std::make_unique<StrategyBatch>(file.name, file.settings, file.instances);
+  batch->restore_bytes(file.state);
+  return batch;
+}
 
 void save_checkpoint(const std::string& path, const Strategy& strategy) {
   CheckpointFile file{strategy.name(), strategy.settings(), strategy.state_bytes()};

@@ -293,7 +293,8 @@ void OptionReader::finish() const {
 
 // ---- batch --------------------------------------------------------------------------------------------
 
-StrategyBatch::StrategyBatch(const std::string& strategy, const Settings& settings, int64_t instances) {
+StrategyBatch::StrategyBatch(const std::string& strategy, const Settings& settings, int64_t instances)
+    : name_(strategy), settings_(settings) {
   if (instances <= 0) throw InvalidArgument("instances must be positive, got " + std::to_string(instances));
   threads_ = cpu_threads(settings.exec);
   for (int64_t n = 0; n < instances; ++n) {
@@ -316,6 +317,38 @@ void StrategyBatch::ask(float* population) const {
   const int64_t N = instances(), D = dim();
   const std::vector<int64_t> first = first_rows();  // taken before any member changes size
   cpu_for(threads_, true, N, [&](int64_t n) { members_[size_t(n)]->ask(population + first[size_t(n)] * D); });
+}
+
+std::string StrategyBatch::state_bytes() const {
+  std::vector<std::string> states;
+  for (const auto& m : members_) states.push_back(m->state_bytes());
+  std::ostringstream os(std::ios::binary);
+  {
+    cereal::PortableBinaryOutputArchive ar(os);
+    ar(states);
+  }
+  return os.str();
+}
+
+void StrategyBatch::restore_bytes(const std::string& bytes) {
+  std::vector<std::string> states;
+  try {
+    std::istringstream is(bytes, std::ios::binary);
+    cereal::PortableBinaryInputArchive ar(is);
+    ar(states);
+  } catch (const std::exception& e) {
+    throw InvalidArgument(std::string("strategy batch state: unreadable (") + e.what() + ")");
+  }
+  if (states.size() != members_.size())
+    throw InvalidArgument("strategy batch state: " + std::to_string(states.size()) + " instances, this batch has " +
+                          std::to_string(members_.size()));
+  // all or nothing: restore into fresh members, then swap them in
+  std::vector<std::unique_ptr<Strategy>> restored;
+  for (size_t n = 0; n < members_.size(); ++n) {
+    restored.push_back(make_strategy(name_, members_[n]->settings()));
+    restored.back()->restore_bytes(states[n]);
+  }
+  members_ = std::move(restored);
 }
 
 void StrategyBatch::tell(const float* population, const float* fitness) {

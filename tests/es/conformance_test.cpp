@@ -262,6 +262,40 @@ TEST_P(EveryStrategyBatch, InstancesMatchIndependentRuns) {
   }
 }
 
+// A batch checkpointed mid-run (IPOP/BIPOP members past restarts of their own, populations of different
+// sizes) and loaded from its file continues bit-identically; a file of another kind or a state of another
+// batch size is refused.
+TEST_P(EveryStrategyBatch, CheckpointFileContinuesBitIdentically) {
+  const std::string name = GetParam();
+  StrategyBatch batch(name, base_settings(name), 3);
+  const int64_t D = batch.dim();
+  const Problem sphere("sphere", D);
+  auto generation = [&](StrategyBatch& b) {
+    std::vector<float> x(size_t(b.total_pop_size() * D)), f(size_t(b.total_pop_size()));
+    b.ask(x.data());
+    for (int64_t n = 0; n < b.instances(); ++n) {
+      const std::vector<float> fn = batch_fitness(b, x, n, sphere);
+      std::copy(fn.begin(), fn.end(), f.begin() + b.offset(n));
+    }
+    b.tell(x.data(), f.data());
+    return x;
+  };
+  for (int g = 0; g < 45; ++g) generation(batch);  // member 0's flat fitness restarts IPOP/BIPOP by now
+  const std::string path = ::testing::TempDir() + "/batch_" + name + ".lmk";
+  save_batch_checkpoint(path, batch);
+  std::unique_ptr<StrategyBatch> resumed = load_batch_checkpoint(path);
+  ASSERT_EQ(resumed->instances(), 3);
+  for (int g = 0; g < 20; ++g) {
+    for (int64_t n = 0; n < 3; ++n) ASSERT_EQ(resumed->pop_size(n), batch.pop_size(n)) << name << " " << n;
+    ASSERT_EQ(generation(*resumed), generation(batch)) << name << " generation " << g;
+  }
+  for (int64_t n = 0; n < 3; ++n) EXPECT_EQ(resumed->member(n).mean(), batch.member(n).mean()) << name << " " << n;
+  StrategyBatch two(name, base_settings(name), 2);
+  EXPECT_THROW(two.restore_bytes(batch.state_bytes()), InvalidArgument);
+  save_checkpoint(path, batch.member(0));
+  EXPECT_THROW(load_batch_checkpoint(path), FileError);
+}
+
 INSTANTIATE_TEST_SUITE_P(Registry, EveryStrategyBatch, ::testing::ValuesIn(strategy_names()));
 
 }  // namespace

@@ -14,6 +14,8 @@
 #include "lamarck/core/error.h"
 #include "lamarck/core/rng.h"
 #include "lamarck/core/serialize.h"
+#include "lamarck/es/problems.h"
+#include "lamarck/es/registry.h"
 #include "lamarck/learned_objectives/objective_file.h"
 #include "lamarck/meta/meta_trainer.h"
 
@@ -80,6 +82,24 @@ TEST(FileFuzz, DamagedFilesAreRefusedNeverCrash) {
   const std::string run = dir + "/run";
   MetaTrainer(config, run, Exec{Device::cpu, 1}).run();
   write_file_atomic(dir + "/train.json", config_to_json(config.inner));
+  // ES checkpoints: one strategy, and a batch of IPOP-CMA-ES instances a few generations in
+  es::Settings es_settings;
+  es_settings.dim = 6;
+  es_settings.pop_size = 8;
+  es_settings.seed = 5;
+  auto strategy = es::make_strategy("cma_es", es_settings);
+  es::StrategyBatch batch("ipop_cma_es", es_settings, 2);
+  {
+    const es::Problem sphere("sphere", 6);
+    std::vector<float> x(size_t(batch.total_pop_size() * 6)), f(size_t(batch.total_pop_size()));
+    for (int g = 0; g < 3; ++g) {
+      batch.ask(x.data());
+      sphere.evaluate(Exec{}, x.data(), batch.total_pop_size(), f.data());
+      batch.tell(x.data(), f.data());
+    }
+  }
+  es::save_checkpoint(dir + "/es.lmk", *strategy);
+  es::save_batch_checkpoint(dir + "/es_batch.lmk", batch);
 
   std::vector<Reader> readers = {
       {"objective json", run + "/objective_mean.json", false,
@@ -93,6 +113,8 @@ TEST(FileFuzz, DamagedFilesAreRefusedNeverCrash) {
        }},
       {"meta config", run + "/config.json", false, [](const std::string& p) { load_meta_config(p); }},
       {"train config", dir + "/train.json", false, [](const std::string& p) { load_config<rl::TrainConfig>(p); }},
+      {"es checkpoint", dir + "/es.lmk", true, [](const std::string& p) { es::load_checkpoint(p); }},
+      {"es batch checkpoint", dir + "/es_batch.lmk", true, [](const std::string& p) { es::load_batch_checkpoint(p); }},
   };
   Philox rng(derive_key(2026, 0x66757a7a, 0, 0));  // "fuzz"
   for (const Reader& r : readers) {

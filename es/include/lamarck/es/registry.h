@@ -26,5 +26,8 @@ std::unique_ptr<Strategy> make_strategy(const std::string& name, const Settings&
 void save_checkpoint(const std::string& path, const Strategy& strategy);
 // Rebuilds the strategy from the file (its name and settings are stored in it) on `exec`.
 std::unique_ptr<Strategy> load_checkpoint(const std::string& path, const Exec& exec = Exec{});
+// The same for a StrategyBatch (kind "es_batch_state": strategy name, settings, instances, member states).
+void save_batch_checkpoint(const std::string& path, const StrategyBatch& batch);
+std::unique_ptr<StrategyBatch> load_batch_checkpoint(const std::string& path, const Exec& exec = Exec{});
 
 }  // namespace lamarck::es

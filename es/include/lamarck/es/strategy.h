@@ -199,6 +199,8 @@ class Strategy {
 class StrategyBatch {
  public:
   StrategyBatch(const std::string& strategy, const Settings& settings, int64_t instances);
+  const std::string& name() const { return name_; }
+  const Settings& settings() const { return settings_; }  // the batch's (member n's seed is derived from it)
   int64_t instances() const { return int64_t(members_.size()); }
   int64_t pop_size(int64_t n) const { return members_[size_t(n)]->pop_size(); }
   int64_t offset(int64_t n) const;
@@ -209,9 +211,16 @@ class StrategyBatch {
   void tell(const float* population, const float* fitness);
   Strategy& member(int64_t n) { return *members_[size_t(n)]; }
   const Strategy& member(int64_t n) const { return *members_[size_t(n)]; }
+  // Checkpoints: every member's state (Strategy::state_bytes, population sizes included); restoring them
+  // into a batch made with the same strategy, settings and instances continues bit-identically. Files:
+  // registry.h save_batch_checkpoint / load_batch_checkpoint.
+  std::string state_bytes() const;
+  void restore_bytes(const std::string& bytes);
 
  private:
   std::vector<int64_t> first_rows() const;  // (N + 1) each member's first row, then the total
+  std::string name_;
+  Settings settings_;
   std::vector<std::unique_ptr<Strategy>> members_;
   int threads_ = 0;
 };
