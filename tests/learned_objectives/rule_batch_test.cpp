@@ -138,3 +138,46 @@ TEST(RuleBatch, NamesFeaturesAndErrors) {
 
 }  // namespace
 }  // namespace lamarck::objectives
+
+namespace lamarck::objectives {
+namespace {
+
+// TA-LPO through rl's interface: the trainer's counters (n = update index, N = horizon) become the rule's
+// progress n/N and log_horizon ln N, per agent.
+TEST(RuleBatch, TaLpoReadsProgressAndLogHorizonFromTheCounters) {
+  const int64_t P = 3, B = 64;
+  Inputs in = make_inputs(RuleKind::ta_lpo, P, B, 26);
+  const std::vector<int64_t> n = {0, 7, 99}, N = {10, 8, 100};
+  for (int64_t p = 0; p < P; ++p) {
+    in.progress[size_t(p)] = float(double(n[size_t(p)]) / double(N[size_t(p)]));
+    in.log_h[size_t(p)] = float(std::log(double(N[size_t(p)])));
+  }
+  const int64_t stride = rule_num_params(RuleKind::ta_lpo);
+  std::vector<float> loss(static_cast<size_t>(P * B)), d(static_cast<size_t>(P * B));
+  evaluate(Exec{}, RuleKind::ta_lpo, RuleConstants{}, in.theta.data(), stride, in.batch(), loss.data(), d.data());
+  Rule rule;
+  rule.kind = RuleKind::ta_lpo;
+  rule.theta.assign(in.theta.begin(), in.theta.begin() + stride);
+  ObjectiveUpdateRule as_rl(rule);
+  rl::RuleBatch batch;
+  batch.P = P;
+  batch.B = B;
+  batch.ratio = in.ratio.data();
+  batch.advantage = in.adv.data();
+  batch.update = n.data();
+  batch.total_updates = N.data();
+  batch.params = in.theta.data();
+  std::vector<float> rl_loss(static_cast<size_t>(P * B)), rl_d(static_cast<size_t>(P * B));
+  std::vector<float> d_logp(static_cast<size_t>(P * B)), d_h(static_cast<size_t>(P * B));
+  as_rl.evaluate(Exec{}, batch, rl::RuleOutput{rl_loss.data(), rl_d.data(), d_logp.data(), d_h.data()});
+  EXPECT_EQ(0, std::memcmp(loss.data(), rl_loss.data(), sizeof(float) * size_t(P * B)));
+  EXPECT_EQ(0, std::memcmp(d.data(), rl_d.data(), sizeof(float) * size_t(P * B)));
+  // and the counters matter: another n changes the result
+  const std::vector<int64_t> other = {5, 7, 99};
+  batch.update = other.data();
+  as_rl.evaluate(Exec{}, batch, rl::RuleOutput{rl_loss.data(), rl_d.data(), d_logp.data(), d_h.data()});
+  EXPECT_NE(0, std::memcmp(loss.data(), rl_loss.data(), sizeof(float) * size_t(B)));
+}
+
+}  // namespace
+}  // namespace lamarck::objectives

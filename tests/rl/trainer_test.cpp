@@ -5,8 +5,12 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "lamarck/core/error.h"
+#include "lamarck/core/serialize.h"
 #include "lamarck/envs/registry.h"
 #include "lamarck/rl/gae.h"
 #include "lamarck/rl/trainer.h"
@@ -106,6 +110,7 @@ TEST(Trainer, PerAgentHorizonsStopUpdating) {
 
 // A rule defined outside rl/, registered by name: the trainer uses it untouched.
 std::atomic<int> g_calls{0};
+std::vector<std::pair<int64_t, int64_t>> g_counters;  // (n, N) of agent 0 and agent 1 at every call
 class CountingPg : public UpdateRule {
  public:
   std::string name() const override { return "test_counting_pg"; }
@@ -113,11 +118,12 @@ class CountingPg : public UpdateRule {
   std::vector<float> default_params() const override { return {1.0f, 0.0f}; }
   void evaluate(const Exec&, const RuleBatch& in, const RuleOutput& out) const override {
     ++g_calls;
+    for (int64_t p = 0; p < in.P; ++p) g_counters.emplace_back(in.update[p], in.total_updates[p]);
     for (int64_t i = 0; i < in.P * in.B; ++i) {
       const float scale = in.params[(i / in.B) * 2];
       const float progress = float(in.update[i / in.B]) / float(in.total_updates[i / in.B]);
       EXPECT_GE(progress, 0.0f);
-      EXPECT_LT(progress, 1.0f);
+      EXPECT_LE(progress, 1.0f);  // 1 only for an agent past its horizon, whose step is not applied
       out.loss[i] = -scale * in.advantage[i] * in.ratio[i];
       out.d_ratio[i] = -scale * in.advantage[i];
       out.d_log_prob[i] = 0;
@@ -130,26 +136,81 @@ TEST(Trainer, RulePluggedInByName) {
   register_update_rule("test_counting_pg", [](const RuleOptions&) { return std::make_unique<CountingPg>(); });
   TrainConfig c = small_config();
   c.rule = "test_counting_pg";
-  Trainer t(c, 2);
+  c.ent_coef = 0.0;  // the policy's only gradient is the rule's
+  Trainer t(c, 2, Exec{}, {3, 2});
   EXPECT_THROW(t.set_rule_params({1.0f}), InvalidArgument);
   t.set_rule_params({1.0f, 0.0f, 0.0f, 0.0f});  // agent 1: scale 0, its policy gets no gradient
+  const std::vector<float> before = t.params();
   g_calls = 0;
+  g_counters.clear();
   t.run();
   EXPECT_EQ(g_calls.load(), 3 * 4 * 4);  // updates x epochs x minibatches, one call per population minibatch
+  // the rule sees n = the agent's update index and N = its own horizon (agent 1 stops after 2 updates)
+  ASSERT_EQ(g_counters.size(), size_t(2 * 3 * 16));
+  for (size_t k = 0; k < g_counters.size(); k += 2) {
+    const int64_t n = int64_t(k / 2 / 16);
+    EXPECT_EQ(g_counters[k], std::make_pair(n, int64_t(3))) << k;
+    EXPECT_EQ(g_counters[k + 1], std::make_pair(std::min<int64_t>(n, 2), int64_t(2))) << k;
+  }
+  // agent 1's actor is exactly where it started (zero policy gradient: Adam does not move it); its critic
+  // and agent 0's actor moved
+  const std::vector<float> after = t.params();
+  const int64_t n = t.layout().num_params;
+  const nn::MlpLayout& actor = t.layout().actor;
+  auto moved = [&](int64_t agent, int64_t begin, int64_t end) {
+    for (int64_t k = begin; k < end; ++k)
+      if (after[size_t(agent * n + k)] != before[size_t(agent * n + k)]) return true;
+    return false;
+  };
+  EXPECT_FALSE(moved(1, actor.offset, actor.offset + actor.num_params()));
+  EXPECT_TRUE(moved(1, t.layout().critic.offset, t.layout().critic.offset + t.layout().critic.num_params()));
+  EXPECT_TRUE(moved(0, actor.offset, actor.offset + actor.num_params()));
 }
 
-TEST(Trainer, A2cAndContinuousActionsRun) {
+// algo "a2c" is PPO's loop with one epoch, one minibatch, the plain policy gradient and no value clip (bit
+// for bit), and it learns CartPole with the A2C config (Stable-Baselines3 defaults).
+TEST(Trainer, A2cIsOneStepOfThePolicyGradientAndLearns) {
   TrainConfig c = small_config();
   c.algo = "a2c";
-  Trainer a2c(c, 2);
+  TrainConfig same = small_config();
+  same.update_epochs = 1;
+  same.num_minibatches = 1;
+  same.rule = "pg";
+  same.clip_value = false;
+  Trainer a2c(c, 2), ppo_loop(same, 2);
   a2c.run();
-  for (float x : a2c.params()) ASSERT_TRUE(std::isfinite(x));
+  ppo_loop.run();
+  EXPECT_EQ(a2c.params(), ppo_loop.params());
+  EXPECT_EQ(a2c.config().rule, "pg");
+  TrainConfig learn = parse_config<TrainConfig>(
+      read_file(std::string(LAMARCK_TEST_DATA_DIR) + "/../../experiments/configs/cartpole_a2c.json"), "cartpole_a2c");
+  learn.total_timesteps = 50000;
+  Trainer t(learn, 2);
+  t.run();
+  const auto finals = t.final_returns();
+  EXPECT_GT((finals[0] + finals[1]) / 2, 150.0) << "random play scores ~22";
+}
+
+// Continuous actions: the Gaussian head's state-independent log std is trained (it starts at 0), the
+// sampled actions reach the env clipped to the box (no step diverges), and returns stay in Pendulum's range.
+TEST(Trainer, ContinuousActionsTrainTheGaussianHead) {
   TrainConfig p = small_config();
   p.env = "Pendulum-v1";
   Trainer pend(p, 2);
-  EXPECT_TRUE(pend.layout().continuous);
+  ASSERT_TRUE(pend.layout().continuous);
   pend.run();
-  for (float x : pend.params()) ASSERT_TRUE(std::isfinite(x));
+  const std::vector<float> params = pend.params();
+  const int64_t n = pend.layout().num_params;
+  for (float x : params) ASSERT_TRUE(std::isfinite(x));
+  for (int64_t agent = 0; agent < 2; ++agent)
+    EXPECT_NE(params[size_t(agent * n + pend.layout().log_std_offset)], 0.0f) << agent;
+  EXPECT_EQ(pend.env().diverged_steps(), 0);
+  for (int64_t agent = 0; agent < 2; ++agent)
+    for (float r : pend.curve(agent))
+      if (!std::isnan(r)) {
+        EXPECT_LE(r, 0.0f);
+        EXPECT_GE(r, -16.2736044f * 200.0f);  // max cost per step (pi^2 + 0.1 * 8^2 + 0.001 * 2^2) x 200 steps
+      }
 }
 
 TEST(Trainer, BadConfigsAreRejected) {
