@@ -19,12 +19,14 @@ using testing::settings_for;
 // Median over seeds 1..5 of the evaluations to 1e-8 (a run that stalls counts as +inf). Rosenbrock has a
 // local optimum that CMA-ES finds now and then (pycma's doctest: ~20% at N = 4), so one miss is allowed there.
 double median_evals(const std::string& fn, int64_t dim, double x0, double sigma0, bool rotated = false,
-                    const std::string& strategy = "cma_es") {
+                    const std::string& strategy = "cma_es", int64_t pop_size = 0) {
   std::vector<double> evals;
   int misses = 0;
   const Problem problem(fn, dim, false, rotated, 7);
   for (uint64_t seed = 1; seed <= 5; ++seed) {
-    auto es = make_strategy(strategy, settings_for(dim, seed, x0, sigma0));
+    Settings settings = settings_for(dim, seed, x0, sigma0);
+    if (pop_size > 0) settings.pop_size = pop_size;
+    auto es = make_strategy(strategy, settings);
     const int64_t n = evals_to_target(*es, problem, 1e-8, 400000);
     if (n < 0)
       std::printf("%s %s d=%lld seed %llu: local optimum\n", strategy.c_str(), fn.c_str(), (long long)dim,
@@ -81,6 +83,20 @@ TEST(SepCmaEs, PycmaDiagonalBudget) {
   within(median_evals("sphere", 40, 1.0, 1.0, false, "sep_cma_es"), 4305);
   within(median_evals("ellipsoid", 10, 1.0, 1.0, false, "sep_cma_es"), 2060);
   within(median_evals("ellipsoid", 40, 1.0, 1.0, false, "sep_cma_es"), 9375);
+}
+
+// SNES (Schaul et al., "High Dimensions and Heavy Tails for Natural Evolution Strategies", GECCO 2011)
+// against evosax's SNES with the same defaults and start, medians of seeds 1..5 measured by
+// tests/data/es/gen_evosax_snes.py (lamarck's medians are within 2% of them).
+TEST(Snes, EvosaxBudget) {
+  auto within = [](double value, double reference) {
+    EXPECT_GE(value, 0.85 * reference) << "reference " << reference;
+    EXPECT_LE(value, 1.15 * reference) << "reference " << reference;
+  };
+  within(median_evals("sphere", 10, 1.0, 1.0, false, "snes", 10), 1890);
+  within(median_evals("sphere", 40, 1.0, 1.0, false, "snes", 15), 9135);
+  within(median_evals("ellipsoid", 10, 1.0, 1.0, false, "snes", 10), 2730);
+  within(median_evals("ellipsoid", 40, 1.0, 1.0, false, "snes", 15), 12660);
 }
 
 TEST(CmaEs, RotatedEllipsoidCostsLessThanTwiceAxisAligned) {
