@@ -61,8 +61,8 @@ void check_against_gymnasium(const std::string& name, bool some_terminal = true)
     ASSERT_EQ(int(row.size()), kA + 2 * kS + kO + 2);
     typename Env::Action action[kA];
     for (int k = 0; k < kA; ++k) action[k] = typename Env::Action(row[size_t(k)]);
-    float raw[kS];
-    for (int k = 0; k < kS; ++k) raw[k] = float(row[size_t(kA + k)]);
+    float raw[kS], before[kS];
+    for (int k = 0; k < kS; ++k) before[k] = raw[k] = float(row[size_t(kA + k)]);
     State s;
     std::memcpy(&s, raw, sizeof(State));
     Philox unused(Key{{0, 0}});
@@ -71,9 +71,19 @@ void check_against_gymnasium(const std::string& name, bool some_terminal = true)
     float obs[kO];
     Env::observe(p, s, obs);
     const size_t next = size_t(kA + kS), ob = next + kS, rew = ob + kO;
-    for (int k = 0; k < kS; ++k) ASSERT_NEAR(raw[k], row[next + size_t(k)], 1e-4) << name << " row " << r << " state " << k;
-    for (int k = 0; k < kO; ++k) ASSERT_NEAR(obs[k], row[ob + size_t(k)], 1e-4) << name << " row " << r << " obs " << k;
-    ASSERT_NEAR(t.reward, row[rew], 1e-4 * std::max(1.0, std::fabs(row[rew]))) << name << " row " << r;
+    // the state's change in this step, to 0.1% of Gymnasium's change (plus float32 rounding of the state
+    // itself): an absolute tolerance would let a few-percent error in a small per-step change pass (e.g.
+    // MountainCar's velocity changes by ~1e-3 per step)
+    for (int k = 0; k < kS; ++k) {
+      const double gym_next = row[next + size_t(k)], gym_change = gym_next - double(before[k]);
+      const double change = double(raw[k]) - double(before[k]);
+      ASSERT_NEAR(change, gym_change, 1e-3 * std::fabs(gym_change) + 4e-6 * std::max(1.0, std::fabs(gym_next)))
+          << name << " row " << r << " state " << k;
+    }
+    for (int k = 0; k < kO; ++k)
+      ASSERT_NEAR(obs[k], row[ob + size_t(k)], 4e-6 * std::max(1.0, std::fabs(row[ob + size_t(k)])))
+          << name << " row " << r << " obs " << k;
+    ASSERT_NEAR(t.reward, row[rew], 4e-6 * std::max(1.0, std::fabs(row[rew]))) << name << " row " << r;
     ASSERT_EQ(t.terminated, row[rew + 1] != 0.0) << name << " row " << r;
     terminal += t.terminated;
   }
