@@ -43,6 +43,36 @@ std::map<std::string, Arrays> load_cases() {
 
 std::vector<float> as_float(const std::vector<double>& v) { return std::vector<float>(v.begin(), v.end()); }
 
+// The reference case's minibatch (one agent, M samples, PPO-clip epsilon 0.2), its arrays owned here.
+struct ReferenceMinibatch {
+  std::vector<float> obs, logp_old, value_old, adv, ret;
+  std::vector<int32_t> actions;
+  std::vector<int64_t> update{0}, total{10};
+  std::vector<float> rule_params{0.2f};
+  explicit ReferenceMinibatch(const Arrays& c)
+      : obs(as_float(c.at("obs"))),
+        logp_old(as_float(c.at("logp_old"))),
+        value_old(as_float(c.at("value_old"))),
+        adv(as_float(c.at("advantages"))),
+        ret(as_float(c.at("returns"))),
+        actions(c.at("actions").begin(), c.at("actions").end()) {}
+  Minibatch view(int64_t M) const {
+    Minibatch mb;
+    mb.P = 1;
+    mb.M = M;
+    mb.obs = obs.data();
+    mb.actions = actions.data();
+    mb.old_log_prob = logp_old.data();
+    mb.old_value = value_old.data();
+    mb.advantage = adv.data();
+    mb.returns = ret.data();
+    mb.update = update.data();
+    mb.total_updates = total.data();
+    mb.rule_params = rule_params.data();
+    return mb;
+  }
+};
+
 class PpoMinibatch : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(PpoMinibatch, MatchesJaxAndOptax) {
@@ -53,24 +83,9 @@ TEST_P(PpoMinibatch, MatchesJaxAndOptax) {
   const AgentLayout layout = make_agent_layout(5, false, 3, {8, 8}, nn::parse_activation(GetParam()));
   ASSERT_EQ(layout.num_params, int64_t(c.at("params").size()));
 
-  std::vector<float> params = as_float(c.at("params")), obs = as_float(c.at("obs"));
-  std::vector<float> logp_old = as_float(c.at("logp_old")), value_old = as_float(c.at("value_old"));
-  std::vector<float> adv = as_float(c.at("advantages")), ret = as_float(c.at("returns"));
-  std::vector<int32_t> actions(c.at("actions").begin(), c.at("actions").end());
-  const std::vector<int64_t> update{0}, total{10};
-  const std::vector<float> rule_params{0.2f};  // PPO-clip epsilon
-  Minibatch mb;
-  mb.P = 1;
-  mb.M = M;
-  mb.obs = obs.data();
-  mb.actions = actions.data();
-  mb.old_log_prob = logp_old.data();
-  mb.old_value = value_old.data();
-  mb.advantage = adv.data();
-  mb.returns = ret.data();
-  mb.update = update.data();
-  mb.total_updates = total.data();
-  mb.rule_params = rule_params.data();
+  std::vector<float> params = as_float(c.at("params"));
+  const ReferenceMinibatch ref(c);
+  const Minibatch mb = ref.view(M);
   const PpoClipRule rule(0.2f);
   const LossSettings settings{0.01, 0.5, 0.2, true, true};
   MinibatchWorkspace ws;
@@ -121,16 +136,12 @@ TEST(ExtraHead, GradientsMatchFiniteDifferencesAndLeaveTheRestAlone) {
   const AgentLayout plain = make_agent_layout(5, false, 3, {8, 8}, nn::Activation::tanh);
   const AgentLayout layout = make_agent_layout(5, false, 3, {8, 8}, nn::Activation::tanh, m);
   ASSERT_EQ(layout.extra.offset, plain.num_params);
-  std::vector<float> params = as_float(c.at("params")), obs = as_float(c.at("obs"));
+  const std::vector<float> params = as_float(c.at("params"));
+  const ReferenceMinibatch ref(c);
   std::vector<float> row(size_t(layout.num_params));
   init_agent(layout, key_from_seed(3), row.data());
   std::copy(params.begin(), params.end(), row.begin());  // the reference's actor and critic, a fresh extra head
   for (int64_t k = layout.extra.offset; k < layout.num_params; ++k) row[size_t(k)] *= 10.0f;  // not near 0
-  std::vector<float> logp_old = as_float(c.at("logp_old")), value_old = as_float(c.at("value_old"));
-  std::vector<float> adv = as_float(c.at("advantages")), ret = as_float(c.at("returns"));
-  std::vector<int32_t> actions(c.at("actions").begin(), c.at("actions").end());
-  const std::vector<int64_t> update{0}, total{10};
-  const std::vector<float> rule_params{0.2f};
   Philox rng(key_from_seed(4));
   std::vector<float> targets(size_t(M * m));
   for (int64_t i = 0; i < M; ++i) {  // a distribution per sample (also fine as regression targets)
@@ -141,18 +152,7 @@ TEST(ExtraHead, GradientsMatchFiniteDifferencesAndLeaveTheRestAlone) {
   const PpoClipRule rule(0.2f);
   const LossSettings settings{0.01, 0.5, 0.2, true, true};
   for (const bool categorical : {true, false}) {
-    Minibatch mb;
-    mb.P = 1;
-    mb.M = M;
-    mb.obs = obs.data();
-    mb.actions = actions.data();
-    mb.old_log_prob = logp_old.data();
-    mb.old_value = value_old.data();
-    mb.advantage = adv.data();
-    mb.returns = ret.data();
-    mb.update = update.data();
-    mb.total_updates = total.data();
-    mb.rule_params = rule_params.data();
+    Minibatch mb = ref.view(M);
     mb.extra_targets = targets.data();
     mb.extra_categorical = categorical;
     mb.extra_coef = 0.7;
