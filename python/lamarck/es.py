@@ -8,6 +8,10 @@
 
 NaN/Inf fitness values rank last and are counted. save()/load() checkpoint the whole state; a loaded
 strategy continues bit-identically.
+
+    batch = lamarck.es.StrategyBatch("ipop_cma_es", num_dims=10, instances=8, seed=0, sigma=0.5)
+    x = batch.ask()                           # (sum of popsizes, num_dims); instance n: x[offsets[n]:offsets[n+1]]
+    batch.tell(np.sum(x * x, axis=1))         # each instance has its own seed, population and restarts
 """
 import numpy as np
 
@@ -15,7 +19,7 @@ from . import _lamarck
 
 _core = _lamarck.es
 
-__all__ = ["Strategy", "names"]
+__all__ = ["Strategy", "StrategyBatch", "names"]
 
 
 def names():
@@ -29,22 +33,29 @@ def _int(name, value, minimum):
     return int(value)
 
 
+def _options(params):
+    options = {}
+    for key, value in params.items():
+        if isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, (int, float, np.integer, np.floating)):
+            raise ValueError(f"hyperparameter {key} must be a number, got {value!r}")
+        options[key] = float(value)
+    return options
+
+
+def _mean_list(mean):
+    return [] if mean is None else [float(v) for v in np.asarray(mean, dtype=np.float64).ravel()]
+
+
 class Strategy:
     """A strategy from the registry (names()); extra keyword arguments are its hyperparameters."""
 
     def __init__(self, name, num_dims, popsize=0, seed=0, sigma=1.0, maximize=False, shaping=None,
                  weight_decay=0.0, mean=None, **params):
-        options = {}
-        for key, value in params.items():
-            if isinstance(value, bool):
-                value = float(value)
-            if not isinstance(value, (int, float, np.integer, np.floating)):
-                raise ValueError(f"hyperparameter {key} must be a number, got {value!r}")
-            options[key] = float(value)
-        mean_list = [] if mean is None else [float(v) for v in np.asarray(mean, dtype=np.float64).ravel()]
         self._core = _core.Strategy(str(name), _int("num_dims", num_dims, 1), _int("popsize", popsize, 0),
                                     _int("seed", seed, 0), float(sigma), bool(maximize), shaping or "",
-                                    float(weight_decay), mean_list, options)
+                                    float(weight_decay), _mean_list(mean), _options(params))
 
     @classmethod
     def _wrap(cls, core):
@@ -102,3 +113,71 @@ class Strategy:
 
     def __repr__(self):
         return f"lamarck.es.Strategy({self.name!r}, num_dims={self.num_dims}, popsize={self.popsize})"
+
+
+class StrategyBatch:
+    """`instances` independent runs of one strategy, asked and told together (one call for all of them,
+    parallel over instances). Instance n has its own seed (derived from `seed` and n), population and
+    restarts; its candidates are rows offsets[n]:offsets[n + 1] of ask()'s array. Arguments as Strategy."""
+
+    def __init__(self, name, num_dims, instances, popsize=0, seed=0, sigma=1.0, maximize=False, shaping=None,
+                 weight_decay=0.0, mean=None, **params):
+        self._core = _core.StrategyBatch(str(name), _int("num_dims", num_dims, 1), _int("instances", instances, 1),
+                                         _int("popsize", popsize, 0), _int("seed", seed, 0), float(sigma),
+                                         bool(maximize), shaping or "", float(weight_decay), _mean_list(mean),
+                                         _options(params))
+
+    @classmethod
+    def _wrap(cls, core):
+        obj = cls.__new__(cls)
+        obj._core = core
+        return obj
+
+    def ask(self):
+        """(sum of popsizes, num_dims) float32: every instance's candidates, stacked."""
+        return self._core.ask()
+
+    def tell(self, fitness):
+        """One fitness per row of the last ask()."""
+        self._core.tell(np.asarray(fitness))
+
+    @property
+    def offsets(self):
+        """Row offsets of each instance in the last ask() (instances + 1 values; the next ask's before any)."""
+        return list(self._core.offsets)
+
+    @property
+    def name(self):
+        return self._core.name
+
+    @property
+    def instances(self):
+        return self._core.instances
+
+    @property
+    def num_dims(self):
+        return self._core.num_dims
+
+    @property
+    def popsizes(self):
+        return list(self._core.popsizes)
+
+    @property
+    def means(self):
+        """(instances, num_dims) search centres."""
+        return self._core.means
+
+    @property
+    def best(self):
+        """Per instance: (x, fitness) of its best finite candidate so far, or None before its first tell."""
+        return list(self._core.best)
+
+    def save(self, path):
+        self._core.save(str(path))
+
+    @classmethod
+    def load(cls, path):
+        return cls._wrap(_core.StrategyBatch.load(str(path)))
+
+    def __repr__(self):
+        return f"lamarck.es.StrategyBatch({self.name!r}, num_dims={self.num_dims}, instances={self.instances})"

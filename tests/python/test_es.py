@@ -99,3 +99,43 @@ def test_errors():
         es.tell(np.array(["a"] * 4))
     with pytest.raises(OSError):
         lamarck.es.Strategy.load("/nonexistent/x.bin")
+
+
+def test_strategy_batch_instances_are_independent_runs_and_checkpoint(tmp_path):
+    """A batch of IPOP-CMA-ES instances: each instance's rows are what the same strategy alone (with that
+    instance's seed) would ask, populations grow per instance at its own restarts, and a saved batch
+    continues identically."""
+    batch = lamarck.es.StrategyBatch("ipop_cma_es", num_dims=4, instances=3, seed=5, sigma=0.5)
+    assert batch.instances == 3 and batch.popsizes == [8, 8, 8]
+    grown = False
+    for g in range(60):
+        x = batch.ask()
+        off = batch.offsets
+        assert x.shape == (off[-1], 4) and len(off) == 4
+        f = np.sum(x.astype(np.float64) ** 2, axis=1)
+        f[off[0]:off[1]] = 1.0  # a flat fitness stops instance 0 (tolfun), which restarts with 2x the population
+        batch.tell(f)
+        grown = grown or batch.popsizes[0] > batch.popsizes[1]
+    assert grown
+    for n in (1, 2):
+        x_best, f_best = batch.best[n]
+        assert f_best < 1e-6 and x_best.shape == (4,)
+    assert not np.array_equal(batch.means[1], batch.means[2]), "instances have their own seeds"
+    batch.save(tmp_path / "batch.lmk")
+    again = lamarck.es.StrategyBatch.load(tmp_path / "batch.lmk")
+    assert again.popsizes == batch.popsizes
+    for _ in range(5):
+        xa, xb = batch.ask(), again.ask()
+        np.testing.assert_array_equal(xa, xb)
+        batch.tell(np.sum(xa * xa, axis=1))
+        again.tell(np.sum(xb * xb, axis=1))
+    np.testing.assert_array_equal(batch.means, again.means)
+    with pytest.raises(ValueError, match="instances"):
+        lamarck.es.StrategyBatch("cma_es", num_dims=3, instances=0)
+    with pytest.raises(ValueError, match="before ask"):
+        again.tell(np.zeros(3))
+    x = again.ask()
+    with pytest.raises(ValueError, match="shape"):
+        again.tell(np.zeros(x.shape[0] + 1))
+    with pytest.raises(ValueError, match="did you mean 'cma_es'"):
+        lamarck.es.StrategyBatch("cmaes", num_dims=3, instances=2)

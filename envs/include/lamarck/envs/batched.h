@@ -496,11 +496,13 @@ class Batched final : public LevelledBatchEnv<typename Env::Params> {
   }
   template <class T>
   static void append(std::string& out, const DeviceArray<T>& a) {
+    if (a.size() == 0) return;  // (diverged_ of a discrete-action env)
     const std::vector<T> host = a.to_host();
     out.append(reinterpret_cast<const char*>(host.data()), sizeof(T) * host.size());
   }
   template <class T>
   void take(const std::string& in, size_t& at, DeviceArray<T>& a) const {
+    if (a.size() == 0) return;
     const size_t bytes = sizeof(T) * size_t(a.size());
     if (at + bytes > in.size()) throw InvalidArgument(spec_.name + ": snapshot is not of this batch (too short)");
     std::vector<T> host(size_t(a.size()));
