@@ -48,28 +48,16 @@ def _mean_list(mean):
     return [] if mean is None else [float(v) for v in np.asarray(mean, dtype=np.float64).ravel()]
 
 
-class Strategy:
-    """A strategy from the registry (names()); extra keyword arguments are its hyperparameters."""
+class _CoreWrapper:
+    """What Strategy and StrategyBatch share: the wrapped core object, its name and width, and files."""
 
-    def __init__(self, name, num_dims, popsize=0, seed=0, sigma=1.0, maximize=False, shaping=None,
-                 weight_decay=0.0, mean=None, **params):
-        self._core = _core.Strategy(str(name), _int("num_dims", num_dims, 1), _int("popsize", popsize, 0),
-                                    _int("seed", seed, 0), float(sigma), bool(maximize), shaping or "",
-                                    float(weight_decay), _mean_list(mean), _options(params))
+    _core_class = None  # the _lamarck.es class wrapped
 
     @classmethod
     def _wrap(cls, core):
         obj = cls.__new__(cls)
         obj._core = core
         return obj
-
-    def ask(self):
-        """(popsize, num_dims) float32 candidates; a pure function of the state."""
-        return self._core.ask()
-
-    def tell(self, fitness):
-        """One fitness per candidate of the last ask(); returns this generation's summary."""
-        return self._core.tell(np.asarray(fitness))
 
     @property
     def name(self):
@@ -78,6 +66,34 @@ class Strategy:
     @property
     def num_dims(self):
         return self._core.num_dims
+
+    def save(self, path):
+        """Checkpoints the whole state (an atomic, checksummed file); load() continues bit-identically."""
+        self._core.save(str(path))
+
+    @classmethod
+    def load(cls, path):
+        return cls._wrap(cls._core_class.load(str(path)))
+
+
+class Strategy(_CoreWrapper):
+    """A strategy from the registry (names()); extra keyword arguments are its hyperparameters."""
+
+    _core_class = _core.Strategy
+
+    def __init__(self, name, num_dims, popsize=0, seed=0, sigma=1.0, maximize=False, shaping=None,
+                 weight_decay=0.0, mean=None, **params):
+        self._core = _core.Strategy(str(name), _int("num_dims", num_dims, 1), _int("popsize", popsize, 0),
+                                    _int("seed", seed, 0), float(sigma), bool(maximize), shaping or "",
+                                    float(weight_decay), _mean_list(mean), _options(params))
+
+    def ask(self):
+        """(popsize, num_dims) float32 candidates; a pure function of the state."""
+        return self._core.ask()
+
+    def tell(self, fitness):
+        """One fitness per candidate of the last ask(); returns this generation's summary."""
+        return self._core.tell(np.asarray(fitness))
 
     @property
     def popsize(self):
@@ -104,21 +120,16 @@ class Strategy:
     def stats(self):
         return self._core.stats
 
-    def save(self, path):
-        self._core.save(str(path))
-
-    @classmethod
-    def load(cls, path):
-        return cls._wrap(_core.Strategy.load(str(path)))
-
     def __repr__(self):
         return f"lamarck.es.Strategy({self.name!r}, num_dims={self.num_dims}, popsize={self.popsize})"
 
 
-class StrategyBatch:
+class StrategyBatch(_CoreWrapper):
     """`instances` independent runs of one strategy, asked and told together (one call for all of them,
     parallel over instances). Instance n has its own seed (derived from `seed` and n), population and
     restarts; its candidates are rows offsets[n]:offsets[n + 1] of ask()'s array. Arguments as Strategy."""
+
+    _core_class = _core.StrategyBatch
 
     def __init__(self, name, num_dims, instances, popsize=0, seed=0, sigma=1.0, maximize=False, shaping=None,
                  weight_decay=0.0, mean=None, **params):
@@ -126,12 +137,6 @@ class StrategyBatch:
                                          _int("popsize", popsize, 0), _int("seed", seed, 0), float(sigma),
                                          bool(maximize), shaping or "", float(weight_decay), _mean_list(mean),
                                          _options(params))
-
-    @classmethod
-    def _wrap(cls, core):
-        obj = cls.__new__(cls)
-        obj._core = core
-        return obj
 
     def ask(self):
         """(sum of popsizes, num_dims) float32: every instance's candidates, stacked."""
@@ -147,16 +152,8 @@ class StrategyBatch:
         return list(self._core.offsets)
 
     @property
-    def name(self):
-        return self._core.name
-
-    @property
     def instances(self):
         return self._core.instances
-
-    @property
-    def num_dims(self):
-        return self._core.num_dims
 
     @property
     def popsizes(self):
@@ -171,13 +168,6 @@ class StrategyBatch:
     def best(self):
         """Per instance: (x, fitness) of its best finite candidate so far, or None before its first tell."""
         return list(self._core.best)
-
-    def save(self, path):
-        self._core.save(str(path))
-
-    @classmethod
-    def load(cls, path):
-        return cls._wrap(_core.StrategyBatch.load(str(path)))
 
     def __repr__(self):
         return f"lamarck.es.StrategyBatch({self.name!r}, num_dims={self.num_dims}, instances={self.instances})"
