@@ -27,7 +27,7 @@ const std::map<std::string, uint64_t>& pinned_hashes() {
       {"Box2D/PushBox", 0xac658d7cedf9b9d4ull},
       {"Acrobot-v1", 0x6bebbdf12329ae1dull},
       {"CartPole-v1", 0x0a550538377c2a73ull},
-      {"MinAtar/Asterix", 0x455ea2ee63120f9cull},
+      {"MinAtar/Asterix", 0x3790df06ca43584dull},
       {"MinAtar/Asterix-ref", 0x67bd2743b570d9b4ull},
       {"MinAtar/Breakout", 0xf56473f6cccf4ef2ull},
       {"MinAtar/Breakout-ref", 0x71f71b6eaa1fb562ull},

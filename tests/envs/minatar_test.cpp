@@ -3,7 +3,9 @@
 // tests/data/envs/gen_minatar.py from the reference source).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <deque>
 #include <fstream>
 #include <sstream>
 
@@ -375,8 +377,8 @@ uint32_t crc32_bytes(const std::vector<uint8_t>& data) {
   return ~crc;
 }
 
-uint32_t obs_crc(const float* obs) {
-  std::vector<uint8_t> bytes(400);
+uint32_t obs_crc(const float* obs, size_t size = 400) {
+  std::vector<uint8_t> bytes(size);
   for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = uint8_t(obs[i]);
   return crc32_bytes(bytes);
 }
@@ -427,6 +429,169 @@ TEST(GymnaxBreakout, TrajectoriesMatchGymnaxStepByStep) {
   }
   EXPECT_EQ(episodes, 6);
   EXPECT_EQ(truncated_episodes, 3);
+}
+
+// A random generator that returns scripted values: the outcomes gymnax drew, translated into what the
+// game's uniform() and below(n) calls must return to make the same choice. Each call must match the next
+// scripted draw in kind and range; a call with nothing scripted, or a draw left over, is a failure.
+struct ScriptedRng {
+  struct Draw {
+    uint32_t range;  // below(range), or 0 for uniform()
+    float u;         // uniform()'s value
+    uint32_t k;      // below()'s value
+  };
+  std::deque<Draw> script;
+  std::string error;
+  void push_uniform(float u) { script.push_back(Draw{0, u, 0}); }
+  void push_below(uint32_t range, uint32_t k) { script.push_back(Draw{range, 0.0f, k}); }
+  Draw pop(uint32_t range) {
+    if (script.empty()) {
+      if (error.empty()) error = "the game drew more than gymnax did";
+      return Draw{range, 0.5f, 0};
+    }
+    const Draw d = script.front();
+    script.pop_front();
+    if (d.range != range && error.empty())
+      error = "draw kind/range " + std::to_string(range) + " where gymnax's outcome needs " + std::to_string(d.range);
+    return d;
+  }
+  float uniform() { return pop(0).u; }
+  uint32_t below(uint32_t n) { return std::min(pop(n).k, n - 1); }
+};
+
+// Per game: the translation of a golden line's draw words into scripted draws, given the board the
+// draws are made on. A word list is empty when gymnax used no randomness.
+template <class Game>
+struct GymnaxDraws;
+
+template <>
+struct GymnaxDraws<Asterix> {
+  static constexpr const char* kFile = "gymnax_asterix.txt";
+  static constexpr int kCap = 1000, kEpisodes = 8;
+  static void reset(const std::vector<std::string>&, const Asterix::Board&, ScriptedRng&) {}
+  // spawn <lr> <gold> <skipped row> <row> <free>: gymnax's direction (1 = from the left edge), kind,
+  // the row its search never looks at, the row it wrote, and whether that row was free.
+  static void step(const std::vector<std::string>& w, const Asterix::Board& b, ScriptedRng& rng) {
+    if (w.empty()) return;
+    ASSERT_EQ(w[0], "spawn");
+    const int lr = std::stoi(w[1]), gold = std::stoi(w[2]), skipped = std::stoi(w[3]);
+    const int row = std::stoi(w[4]), free = std::stoi(w[5]);
+    rng.push_uniform(lr ? 0.25f : 0.75f);
+    rng.push_uniform(gold ? 0.1f : 0.9f);
+    rng.push_below(8, uint32_t(skipped));
+    std::vector<int> free_rows, other_rows;
+    for (int i = 0; i < 8; ++i) {
+      if (i == skipped) continue;
+      other_rows.push_back(i);
+      if (b.entities[i].x < 0) free_rows.push_back(i);
+    }
+    if (free) {
+      const auto at = std::find(free_rows.begin(), free_rows.end(), row);
+      ASSERT_NE(at, free_rows.end()) << "gymnax spawned into a row lamarck does not see free";
+      rng.push_below(uint32_t(free_rows.size()), uint32_t(at - free_rows.begin()));
+    } else {
+      ASSERT_TRUE(free_rows.empty()) << "gymnax found no free row where lamarck sees one";
+      const auto at = std::find(other_rows.begin(), other_rows.end(), row);
+      rng.push_below(7, uint32_t(at - other_rows.begin()));
+    }
+  }
+};
+
+// cars <s_1> ... <s_8>: the signed speed gymnax drew for the car of each row (at reset and after each
+// crossing); lamarck draws the eight magnitudes, then the eight directions.
+template <>
+struct GymnaxDraws<Freeway> {
+  static constexpr const char* kFile = "gymnax_freeway.txt";
+  static constexpr int kCap = 2500, kEpisodes = 3;
+  static void cars(const std::vector<std::string>& w, ScriptedRng& rng) {
+    if (w.empty()) return;
+    ASSERT_EQ(w.size(), 9u);
+    ASSERT_EQ(w[0], "cars");
+    for (int i = 0; i < 8; ++i) rng.push_below(5, uint32_t(std::abs(std::stoi(w[size_t(i) + 1])) - 1));
+    for (int i = 0; i < 8; ++i) rng.push_uniform(std::stoi(w[size_t(i) + 1]) < 0 ? 0.25f : 0.75f);
+  }
+  static void reset(const std::vector<std::string>& w, const Freeway::Board&, ScriptedRng& rng) { cars(w, rng); }
+  static void step(const std::vector<std::string>& w, const Freeway::Board&, ScriptedRng& rng) { cars(w, rng); }
+};
+
+// Space Invaders draws nothing, in gymnax as in the reference.
+template <>
+struct GymnaxDraws<SpaceInvaders> {
+  static constexpr const char* kFile = "gymnax_spaceinvaders.txt";
+  static constexpr int kCap = 1000, kEpisodes = 6;
+  static void reset(const std::vector<std::string>& w, const SpaceInvaders::Board&, ScriptedRng&) {
+    ASSERT_TRUE(w.empty());
+  }
+  static void step(const std::vector<std::string>& w, const SpaceInvaders::Board&, ScriptedRng&) {
+    ASSERT_TRUE(w.empty());
+  }
+};
+
+std::vector<std::string> words_after(std::istringstream& in) {
+  std::vector<std::string> out;
+  std::string w;
+  while (in >> w) out.push_back(w);
+  return out;
+}
+
+template <class Game>
+class GymnaxEpisodes : public ::testing::Test {};
+using GymnaxGames = ::testing::Types<Asterix, Freeway, SpaceInvaders>;
+TYPED_TEST_SUITE(GymnaxEpisodes, GymnaxGames);
+
+// Whole episodes of gymnax 1.0.1's MinAtar games under a lookahead policy (golden files produced by
+// tests/data/envs/gen_gymnax_minatar.py): lamarck's game under the gymnax conventions, given gymnax's
+// random outcomes, reproduces every observation, reward and end flag, up to the step cap.
+TYPED_TEST(GymnaxEpisodes, ReplayGymnaxStepByStep) {
+  using Game = TypeParam;
+  using Draws = GymnaxDraws<Game>;
+  using Env = MinAtar<Game>;
+  constexpr size_t kObs = size_t(Env::kObsSize);
+  std::ifstream in(std::string(LAMARCK_TEST_DATA_DIR) + "/envs/" + Draws::kFile);
+  ASSERT_TRUE(in.good()) << "missing tests/data/envs/" << Draws::kFile;
+  Params p;
+  p.max_episode_steps = Draws::kCap;
+  std::string line;
+  int episodes = 0, draws_used = 0;
+  std::vector<float> obs(kObs);
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream head(line);
+    std::string word;
+    int episode = 0, steps = 0;
+    uint32_t obs0 = 0;
+    head >> word >> episode >> word >> steps >> word >> obs0;
+    ASSERT_EQ(word, "obs0") << line;
+    typename Env::State s{};
+    ScriptedRng rng;
+    Draws::reset(words_after(head), s.board, rng);
+    Env::reset(p, s, rng);
+    ASSERT_TRUE(rng.error.empty() && rng.script.empty()) << "episode " << episode << " reset: " << rng.error;
+    Env::observe(p, s, obs.data());
+    ASSERT_EQ(obs_crc(obs.data(), kObs), obs0) << "episode " << episode << " reset";
+    for (int t = 0; t < steps; ++t) {
+      ASSERT_TRUE(std::getline(in, line));
+      std::istringstream row(line);
+      int action = 0, done = 0;
+      float reward = 0;
+      uint32_t crc = 0;
+      row >> action >> reward >> done >> crc;
+      const auto draws = words_after(row);
+      draws_used += !draws.empty();
+      Draws::step(draws, s.board, rng);
+      const int32_t a = action;
+      const Transition tr = Env::step(p, s, &a, rng);
+      const std::string at = "episode " + std::to_string(episode) + " step " + std::to_string(t);
+      ASSERT_TRUE(rng.error.empty() && rng.script.empty()) << at << ": " << rng.error;
+      Env::observe(p, s, obs.data());
+      ASSERT_EQ(tr.reward, reward) << at;
+      ASSERT_EQ(int(tr.terminated || t + 1 >= Draws::kCap), done) << at;
+      ASSERT_EQ(obs_crc(obs.data(), kObs), crc) << at;
+    }
+    ++episodes;
+  }
+  EXPECT_EQ(episodes, Draws::kEpisodes);
+  EXPECT_EQ(draws_used > 0, Game::kName != std::string("SpaceInvaders"));
 }
 
 // ---- statistical conformance with the reference --------------------------------------------------

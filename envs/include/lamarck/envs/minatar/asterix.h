@@ -3,6 +3,11 @@
 // Enemies and gold spawn at a side of a random free row (1..8) and cross it; touching gold gives +1,
 // touching an enemy ends the episode (checked before and after entities move). With ramping, every
 // 101 steps the spawn interval drops by one and, every second ramp, the move interval too.
+//
+// gymnax 1.0 (Params::gymnax_rules) picks the spawn row differently: it visits the rows in a random
+// order but never looks at the first one visited, and when no other row is free it overwrites the last
+// row visited with an empty slot, deleting whatever crossed there. So a spawn into a full board (or one
+// whose only free row was the first visited) removes a random entity instead of doing nothing.
 #pragma once
 
 #include <cstdint>
@@ -29,7 +34,8 @@ struct Asterix {
     int16_t spawn_speed, spawn_timer, move_speed, move_timer, ramp_timer, ramp_index;
   };
 
-  LMK_HD static void reset(const Params&, Board& b, Philox&) {
+  template <class Rng>
+  LMK_HD static void reset(const Params&, Board& b, Rng&) {
     b.player_x = 5;
     b.player_y = 5;
     for (auto& e : b.entities) e.x = -1;
@@ -41,15 +47,25 @@ struct Asterix {
     b.ramp_index = 0;
   }
 
-  LMK_HD static void spawn(Board& b, Philox& rng) {
+  // Draws, in order: direction, kind, then the row (reference: one draw among the free rows; gymnax:
+  // the unvisited first row, then one among the other free rows or, if none, among the other rows).
+  template <class Rng>
+  LMK_HD static void spawn(const Params& p, Board& b, Rng& rng) {
     const bool right = rng.uniform() < 0.5f;
     const bool gold = rng.uniform() < 1.0f / 3.0f;
+    const int skipped = p.gymnax_rules ? int(rng.below(8)) : -1;
     int free_slots[8], n = 0;
     for (int i = 0; i < 8; ++i)
-      if (b.entities[i].x < 0) free_slots[n++] = i;
-    if (n == 0) return;
-    const int slot = free_slots[rng.below(uint32_t(n))];
-    b.entities[slot] = Entity{int8_t(right ? 0 : 9), right, gold};
+      if (i != skipped && b.entities[i].x < 0) free_slots[n++] = i;
+    if (n > 0) {
+      const int slot = free_slots[rng.below(uint32_t(n))];
+      b.entities[slot] = Entity{int8_t(right ? 0 : 9), right, gold};
+    } else if (p.gymnax_rules) {
+      int others[7], m = 0;
+      for (int i = 0; i < 8; ++i)
+        if (i != skipped) others[m++] = i;
+      b.entities[others[rng.below(7)]].x = -1;
+    }
   }
 
   // Gold at the player is collected, an enemy there ends the episode.
@@ -67,11 +83,12 @@ struct Asterix {
     }
   }
 
-  LMK_HD static Outcome act(const Params& p, Board& b, int32_t a, Philox& rng) {
+  template <class Rng>
+  LMK_HD static Outcome act(const Params& p, Board& b, int32_t a, Rng& rng) {
     float r = 0;
     bool terminal = false;
     if (b.spawn_timer == 0) {
-      spawn(b, rng);
+      spawn(p, b, rng);
       b.spawn_timer = b.spawn_speed;
     }
     if (a == kLeft) b.player_x = b.player_x > 0 ? b.player_x - 1 : 0;

@@ -25,7 +25,8 @@ struct Breakout {
     bool strike;                      // a brick was struck on the previous step
   };
 
-  LMK_HD static void reset(const Params&, Board& b, Philox& rng) {
+  template <class Rng>
+  LMK_HD static void reset(const Params&, Board& b, Rng& rng) {
     b.ball_y = 3;
     const bool right_start = rng.below(2) == 1;
     b.ball_x = right_start ? 9 : 0;
@@ -37,7 +38,8 @@ struct Breakout {
     b.last_y = b.ball_y;
   }
 
-  LMK_HD static Outcome act(const Params&, Board& b, int32_t a, Philox&) {
+  template <class Rng>
+  LMK_HD static Outcome act(const Params&, Board& b, int32_t a, Rng&) {
     float r = 0;
     bool terminal = false;
     if (a == kLeft) b.pos = b.pos > 0 ? b.pos - 1 : 0;

@@ -29,7 +29,8 @@ struct Freeway {
   };
 
   // New speeds and directions for every car (positions kept).
-  LMK_HD static void randomize_cars(Board& b, Philox& rng) {
+  template <class Rng>
+  LMK_HD static void randomize_cars(Board& b, Rng& rng) {
     int speeds[8];
     for (int i = 0; i < 8; ++i) speeds[i] = 1 + int(rng.below(5));
     for (int i = 0; i < 8; ++i) {
@@ -39,7 +40,8 @@ struct Freeway {
     }
   }
 
-  LMK_HD static void reset(const Params&, Board& b, Philox& rng) {
+  template <class Rng>
+  LMK_HD static void reset(const Params&, Board& b, Rng& rng) {
     for (auto& c : b.cars) c.x = 0;
     randomize_cars(b, rng);
     b.pos = 9;
@@ -47,7 +49,8 @@ struct Freeway {
     b.terminate_timer = kTimeLimit;
   }
 
-  LMK_HD static Outcome act(const Params&, Board& b, int32_t a, Philox& rng) {
+  template <class Rng>
+  LMK_HD static Outcome act(const Params&, Board& b, int32_t a, Rng& rng) {
     float r = 0;
     if (a == kUp && b.move_timer == 0) {
       b.move_timer = kPlayerSpeed;

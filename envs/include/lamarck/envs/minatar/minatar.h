@@ -10,8 +10,13 @@
 //     minimal action set, no sticky actions, truncation at 1000 steps (2500 for Freeway);
 //   - the reference's (registry names "MinAtar/<Game>-ref"): the full action set, sticky actions with
 //     p = 0.1 whose memory survives reset() (a reference quirk), no cap.
+// Where gymnax 1.0's rules deviate from the reference's, Params::gymnax_rules (on by default, off in
+// the reference conventions) selects gymnax's; each game lists its deviations at the top of its file.
+// tests/envs/minatar_test.cpp replays gymnax episodes step by step (GymnaxEpisodes), feeding gymnax's
+// random outcomes to the game through a scripted Rng: reset() and act() take any type with
+// uniform() and below(n), Philox in every env.
 // Randomness is lamarck's Philox, so trajectories are not bit-identical to the reference's numpy
-// RandomState; conformance is statistical (tests/envs/minatar_test.cpp).
+// RandomState; conformance with the reference is statistical (tests/envs/minatar_test.cpp).
 #pragma once
 
 #include <cstdint>
@@ -30,12 +35,14 @@ struct Params {
   float sticky_action_prob = 0.0f;  // reference: 0.1 (the last action repeats with this probability)
   bool difficulty_ramping = true;   // Asterix, Seaquest, SpaceInvaders speed up over time
   int32_t max_episode_steps = 1000;  // gymnax: 1000 (2500 Freeway); reference: 0 = none
+  bool gymnax_rules = true;          // gymnax 1.0's deviations from the reference (see each game)
   template <class V>
   void fields(V& v) {
     v("minimal_action_set", minimal_action_set);
     v("sticky_action_prob", sticky_action_prob).range(0, 1);
     v("difficulty_ramping", difficulty_ramping);
     v("max_episode_steps", max_episode_steps).at_least(0);
+    v("gymnax_rules", gymnax_rules);
   }
 };
 
@@ -45,6 +52,7 @@ inline Params reference_params() {
   p.minimal_action_set = false;
   p.sticky_action_prob = 0.1f;
   p.max_episode_steps = 0;
+  p.gymnax_rules = false;
   return p;
 }
 
@@ -88,12 +96,14 @@ struct MinAtar {
     return s;
   }
 
-  LMK_HD static void reset(const Params& p, State& s, Philox& rng) {
+  template <class Rng>
+  LMK_HD static void reset(const Params& p, State& s, Rng& rng) {
     s.board = typename Game::Board{};
     Game::reset(p, s.board, rng);
   }
 
-  LMK_HD static Transition step(const Params& p, State& s, const Action* action, Philox& rng) {
+  template <class Rng>
+  LMK_HD static Transition step(const Params& p, State& s, const Action* action, Rng& rng) {
     int32_t a = action[0];
     if (p.minimal_action_set) a = Game::minimal_action(a);
     // sticky actions, drawn before the game's own randomness as in the reference Environment.act

@@ -65,7 +65,8 @@ struct Seaquest {
     int16_t e_spawn_speed, e_spawn_timer, d_spawn_timer, move_speed, ramp_index, shot_timer;
   };
 
-  LMK_HD static void reset(const Params&, Board& b, Philox&) {
+  template <class Rng>
+  LMK_HD static void reset(const Params&, Board& b, Rng&) {
     b.oxygen = kMaxOxygen;
     b.diver_count = 0;
     b.sub_x = 5;
@@ -81,7 +82,8 @@ struct Seaquest {
     b.surface = true;
   }
 
-  LMK_HD static void spawn_enemy(Board& b, Philox& rng) {
+  template <class Rng>
+  LMK_HD static void spawn_enemy(Board& b, Rng& rng) {
     const bool right = rng.uniform() < 0.5f;
     const bool is_sub = rng.uniform() < 1.0f / 3.0f;
     const int8_t x = right ? 0 : 9;
@@ -97,7 +99,8 @@ struct Seaquest {
       b.e_fish.push(Mover{x, y, right, int8_t(b.move_speed), 0});
   }
 
-  LMK_HD static void spawn_diver(Board& b, Philox& rng) {
+  template <class Rng>
+  LMK_HD static void spawn_diver(Board& b, Rng& rng) {
     const bool right = rng.uniform() < 0.5f;
     const int8_t y = int8_t(1 + rng.below(8));
     b.divers.push(Mover{int8_t(right ? 0 : 9), y, right, kDiverMoveInterval, 0});
@@ -145,7 +148,8 @@ struct Seaquest {
     }
   }
 
-  LMK_HD static Outcome act(const Params& p, Board& b, int32_t a, Philox& rng) {
+  template <class Rng>
+  LMK_HD static Outcome act(const Params& p, Board& b, int32_t a, Rng& rng) {
     float r = 0;
     bool terminal = false;
     if (b.e_spawn_timer == 0) {

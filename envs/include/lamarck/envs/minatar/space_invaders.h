@@ -31,7 +31,8 @@ struct SpaceInvaders {
     for (int y = 0; y < 10; ++y) b.aliens[y] = y < 4 ? uint16_t(0xFC) : uint16_t(0);  // columns 2..7
   }
 
-  LMK_HD static void reset(const Params&, Board& b, Philox&) {
+  template <class Rng>
+  LMK_HD static void reset(const Params&, Board& b, Rng&) {
     b.pos = 5;
     for (int y = 0; y < 10; ++y) b.f_bullets[y] = b.e_bullets[y] = 0;
     spawn_wave(b);
@@ -49,7 +50,8 @@ struct SpaceInvaders {
     return n;
   }
 
-  LMK_HD static Outcome act(const Params& p, Board& b, int32_t a, Philox&) {
+  template <class Rng>
+  LMK_HD static Outcome act(const Params& p, Board& b, int32_t a, Rng&) {
     float r = 0;
     bool terminal = false;
     if (a == kFire && b.shot_timer == 0) {
