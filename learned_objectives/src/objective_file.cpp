@@ -1,6 +1,7 @@
 #include "lamarck/learned_objectives/objective_file.h"
 
 #include <cmath>
+#include <cstdio>
 
 #include "lamarck/core/error.h"
 #include "lamarck/core/serialize.h"
@@ -12,7 +13,23 @@ namespace {
 bool ends_with(const std::string& s, const std::string& tail) {
   return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
 }
+
+// Version 1's layout (no weights_checksum), read into a DiscoveredObjective.
+struct VersionOne {
+  DiscoveredObjective& o;
+  template <class Archive>
+  void serialize(Archive& ar) {
+    o.serialize_v1(ar);
+  }
+};
 }  // namespace
+
+std::string weights_checksum_of(const std::vector<float>& weights) {
+  const uint64_t h = fnv1a64(weights.data(), weights.size() * sizeof(float));
+  char text[19];
+  std::snprintf(text, sizeof(text), "0x%016llx", static_cast<unsigned long long>(h));
+  return text;
+}
 
 DiscoveredObjective make_objective(const Rule& rule, Provenance provenance) {
   DiscoveredObjective o;
@@ -70,6 +87,7 @@ Rule to_rule(const DiscoveredObjective& o, const std::string& where) {
 void save_objective_json(const std::string& path, const DiscoveredObjective& objective) {
   DiscoveredObjective o = objective;
   o.provenance.lamarck_version = kVersion;
+  o.weights_checksum = weights_checksum_of(o.weights);
   validate(o, path);
   save_json(path, kObjectiveKind, kObjectiveVersion, o);
 }
@@ -77,6 +95,7 @@ void save_objective_json(const std::string& path, const DiscoveredObjective& obj
 void save_objective_binary(const std::string& path, const DiscoveredObjective& objective) {
   DiscoveredObjective o = objective;
   o.provenance.lamarck_version = kVersion;
+  o.weights_checksum = weights_checksum_of(o.weights);
   validate(o, path);
   save_binary(path, kObjectiveKind, kObjectiveVersion, o);
 }
@@ -89,9 +108,22 @@ void save_objective(const std::string& path, const DiscoveredObjective& objectiv
 DiscoveredObjective load_objective(const std::string& path) {
   const std::string head = read_file(path).substr(0, 4);
   DiscoveredObjective o;
-  if (head == "LMCK") load_binary(path, kObjectiveKind, kObjectiveVersion, o);
-  else load_json(path, kObjectiveKind, kObjectiveVersion, o);
+  const VersionRange versions(1, kObjectiveVersion);
+  const FileTag tag =
+      head == "LMCK" ? load_binary_with(path, kObjectiveKind, versions,
+                                        [&](auto& ar, uint32_t version) {
+                                          if (version == 1) ar(VersionOne{o});
+                                          else ar(o);
+                                        })
+                     : load_json_with(path, kObjectiveKind, versions, [&](auto& ar, uint32_t version) {
+                         if (version == 1) ar(cereal::make_nvp("data", VersionOne{o}));
+                         else ar(cereal::make_nvp("data", o));
+                       });
   validate(o, path);
+  if (tag.version >= 2 && o.weights_checksum != weights_checksum_of(o.weights))
+    throw FileError("'" + path + "': the weights do not match weights_checksum '" + o.weights_checksum +
+                    "' (the file is damaged; a file whose weights were edited on purpose must drop the checksum "
+                    "and say version 1)");
   return o;
 }
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <regex>
 #include <string>
 
 #include "lamarck/core/error.h"
@@ -81,8 +82,9 @@ TEST(ObjectiveFile, JsonIsReadable) {
   const std::string path = temp_path("readable.json");
   save_objective(path, make_objective(random_rule(RuleKind::ta_lpo, 32), test_provenance()));
   const std::string text = read_file(path);
-  for (const char* needle : {"\"kind\": \"discovered_objective\"", "\"version\": 1", "\"rule\": \"ta_lpo\"",
-                             "\"log_horizon\"", "\"generation\": 17", "\"lamarck_version\""})
+  for (const char* needle : {"\"kind\": \"discovered_objective\"", "\"version\": 2", "\"rule\": \"ta_lpo\"",
+                             "\"log_horizon\"", "\"generation\": 17", "\"lamarck_version\"",
+                             "\"weights_checksum\": \"0x"})
     EXPECT_NE(text.find(needle), std::string::npos) << needle;
   std::remove(path.c_str());
 }
@@ -105,6 +107,40 @@ TEST(ObjectiveFile, CorruptedJsonIsRefused) {
   const std::string text = read_file(path);
   write_file_atomic(path, text.substr(0, text.size() / 2));
   EXPECT_NE(expect_refused(path).find("not valid JSON"), std::string::npos);
+  std::remove(path.c_str());
+}
+
+// A JSON file's weights are checksummed: one changed digit is refused, while its constants stay editable
+// by hand; a version-1 file (no checksum) still loads.
+TEST(ObjectiveFile, JsonWeightsAreChecksummed) {
+  const std::string path = temp_path("checksum.json");
+  const Rule rule = random_rule(RuleKind::lpo, 36);
+  save_objective(path, make_objective(rule));
+  const std::string text = read_file(path);
+  // the first weight's first nonzero digit after the point, changed
+  const size_t weights = text.find("\"weights\"");
+  const size_t digit = text.find_first_of("123456789", text.find('.', weights));
+  std::string damaged = text;
+  damaged[digit] = damaged[digit] == '9' ? '8' : char(damaged[digit] + 1);
+  write_file_atomic(path, damaged);
+  EXPECT_NE(expect_refused(path).find("weights_checksum"), std::string::npos);
+  // an edited constant loads
+  std::string edited = text;
+  const std::string clip_text = "\"clip_eps\": 0.25";
+  const size_t clip = edited.find(clip_text);
+  ASSERT_NE(clip, std::string::npos);
+  edited.replace(clip, clip_text.size(), "\"clip_eps\": 0.3");
+  write_file_atomic(path, edited);
+  EXPECT_FLOAT_EQ(load_rule(path).constants.clip_eps, 0.3f);
+  // version 1: no checksum field
+  std::string v1 = std::regex_replace(text, std::regex(",\\s*\"weights_checksum\": \"0x[0-9a-f]+\""), "");
+  v1 = std::regex_replace(v1, std::regex("\"version\": 2"), "\"version\": 1");
+  ASSERT_EQ(v1.find("weights_checksum"), std::string::npos);
+  write_file_atomic(path, v1);
+  expect_same(rule, load_rule(path));
+  // version 2 without it is refused
+  write_file_atomic(path, std::regex_replace(v1, std::regex("\"version\": 1"), "\"version\": 2"));
+  expect_refused(path);
   std::remove(path.c_str());
 }
 

@@ -102,8 +102,12 @@ TEST(FileFuzz, DamagedFilesAreRefusedNeverCrash) {
   es::save_batch_checkpoint(dir + "/es_batch.lmk", batch);
 
   std::vector<Reader> readers = {
+      // JSON's constants stay editable by hand, but its weights are checksummed: damage that loads
+      // never changes them
       {"objective json", run + "/objective_mean.json", false,
-       [](const std::string& p) { objectives::load_rule(p); }},
+       [weights = objectives::load_objective(run + "/objective_mean.json").weights](const std::string& p) {
+         EXPECT_EQ(objectives::load_rule(p).theta, weights) << "objective json loaded damaged weights";
+       }},
       {"objective binary", run + "/objective_mean.lmk", true,
        [](const std::string& p) { objectives::load_rule(p); }},
       {"meta checkpoint", run + "/checkpoint.bin", true,

@@ -89,6 +89,21 @@ FileTag load_json(const std::string& path, const std::string& kind, VersionRange
   return tag;
 }
 
+// The same for a document whose layout depends on the file's format version: read(archive, version).
+template <class F>
+FileTag load_json_with(const std::string& path, const std::string& kind, VersionRange versions, F&& read) {
+  const std::string text = read_file(path);
+  const FileTag tag = check_json_tag(path, text, kind, versions);
+  try {
+    std::istringstream in(text);
+    cereal::JSONInputArchive archive(in);
+    read(archive, tag.version);
+  } catch (const cereal::Exception& e) {
+    throw FileError("cannot read '" + path + "' as " + kind + ": " + e.what());
+  }
+  return tag;
+}
+
 template <class T>
 void save_binary(const std::string& path, const std::string& kind, uint32_t version, const T& value) {
   std::ostringstream payload;

@@ -1,12 +1,15 @@
 // The discovered-objective file: what meta-training produces and any trainer loads.
 //
-// Two forms of the same content, through core/serialize.h (kind "discovered_objective", format version 1):
+// Two forms of the same content, through core/serialize.h (kind "discovered_objective", format version 2):
 //   *.json  readable cereal JSON: {"lamarck": {kind, version, writer}, "data": {rule, features, hidden,
-//           constants, weights, provenance}}
+//           constants, weights, provenance, weights_checksum}}
 //   other   compact checksummed binary (e.g. *.lmk)
 // Loading checks the tag (kind, version), then the content against the rule it names: the feature list,
-// the hidden width and the number of weights must be those of that rule, and every number finite. A
-// corrupted, truncated or mismatched file is refused with a FileError that says what is wrong.
+// the hidden width and the number of weights must be those of that rule, every number finite, and the
+// weights must match weights_checksum (FNV-1a 64 of their float32 bytes, as hex), so that a changed digit
+// in a JSON file's weights is refused rather than loaded; the constants stay editable by hand. Version 1
+// (no checksum: files written before it, or by hand) still loads. A corrupted, truncated or mismatched
+// file is refused with a FileError that says what is wrong.
 //
 //   objectives::Rule rule = objectives::load_rule("run/objective_mean.json");   // one line
 #pragma once
@@ -24,7 +27,7 @@
 namespace lamarck::objectives {
 
 constexpr const char* kObjectiveKind = "discovered_objective";
-constexpr uint32_t kObjectiveVersion = 1;
+constexpr uint32_t kObjectiveVersion = 2;  // 2: weights_checksum; 1 still loads
 
 // Where an objective came from.
 struct Provenance {
@@ -52,15 +55,24 @@ struct DiscoveredObjective {
   double clip_eps = 0.2, dpo_alpha = 2.0, dpo_beta = 0.6;
   std::vector<float> weights;          // (rule_num_params): W1 (in, hidden) row-major, then w2 (hidden)
   Provenance provenance;
+  std::string weights_checksum;        // weights_checksum_of(weights); filled on save, "" in version 1
 
   template <class Archive>
   void serialize(Archive& ar) {
+    serialize_v1(ar);
+    ar(cereal::make_nvp("weights_checksum", weights_checksum));
+  }
+  template <class Archive>
+  void serialize_v1(Archive& ar) {
     ar(cereal::make_nvp("rule", rule), cereal::make_nvp("features", features), cereal::make_nvp("hidden", hidden),
        cereal::make_nvp("clip_eps", clip_eps), cereal::make_nvp("dpo_alpha", dpo_alpha),
        cereal::make_nvp("dpo_beta", dpo_beta), cereal::make_nvp("weights", weights),
        cereal::make_nvp("provenance", provenance));
   }
 };
+
+// "0x" + 16 hex digits of FNV-1a 64 over the weights' float32 bytes.
+std::string weights_checksum_of(const std::vector<float>& weights);
 
 // An objective for `rule` with its parameters (theta may be empty for the fixed rules).
 DiscoveredObjective make_objective(const Rule& rule, Provenance provenance = {});
