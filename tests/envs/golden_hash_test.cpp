@@ -33,7 +33,7 @@ const std::map<std::string, uint64_t>& pinned_hashes() {
       {"MinAtar/Breakout-ref", 0x71f71b6eaa1fb562ull},
       {"MinAtar/Freeway", 0x4f86328ca21d0993ull},
       {"MinAtar/Freeway-ref", 0xfb4e38a5de9d0993ull},
-      {"MinAtar/Seaquest", 0xb75878790f1c99eeull},
+      {"MinAtar/Seaquest", 0x745878790f1c99eeull},
       {"MinAtar/Seaquest-ref", 0x42db9350a9b7d0efull},
       {"MinAtar/SpaceInvaders", 0x9768c940e3fdc0f9ull},
       {"MinAtar/SpaceInvaders-ref", 0xedf823f2598a0e1bull},

@@ -514,6 +514,33 @@ struct GymnaxDraws<Freeway> {
   static void step(const std::vector<std::string>& w, const Freeway::Board&, ScriptedRng& rng) { cars(w, rng); }
 };
 
+// enemy <from the left> <sub> <row>, diver <from the left> <row>: the spawns gymnax made this step.
+template <>
+struct GymnaxDraws<Seaquest> {
+  static constexpr const char* kFile = "gymnax_seaquest.txt";
+  static constexpr int kCap = 1000, kEpisodes = 8;
+  static void reset(const std::vector<std::string>& w, const Seaquest::Board&, ScriptedRng&) {
+    ASSERT_TRUE(w.empty());
+  }
+  static void step(const std::vector<std::string>& w, const Seaquest::Board&, ScriptedRng& rng) {
+    for (size_t i = 0; i < w.size();) {
+      if (w[i] == "enemy") {
+        ASSERT_LE(i + 4, w.size());
+        rng.push_uniform(std::stoi(w[i + 1]) ? 0.25f : 0.75f);
+        rng.push_uniform(std::stoi(w[i + 2]) ? 0.1f : 0.9f);
+        rng.push_below(8, uint32_t(std::stoi(w[i + 3]) - 1));
+        i += 4;
+      } else {
+        ASSERT_EQ(w[i], "diver");
+        ASSERT_LE(i + 3, w.size());
+        rng.push_uniform(std::stoi(w[i + 1]) ? 0.25f : 0.75f);
+        rng.push_below(8, uint32_t(std::stoi(w[i + 2]) - 1));
+        i += 3;
+      }
+    }
+  }
+};
+
 // Space Invaders draws nothing, in gymnax as in the reference.
 template <>
 struct GymnaxDraws<SpaceInvaders> {
@@ -536,7 +563,7 @@ std::vector<std::string> words_after(std::istringstream& in) {
 
 template <class Game>
 class GymnaxEpisodes : public ::testing::Test {};
-using GymnaxGames = ::testing::Types<Asterix, Freeway, SpaceInvaders>;
+using GymnaxGames = ::testing::Types<Asterix, Freeway, Seaquest, SpaceInvaders>;
 TYPED_TEST_SUITE(GymnaxEpisodes, GymnaxGames);
 
 // Whole episodes of gymnax 1.0.1's MinAtar games under a lookahead policy (golden files produced by

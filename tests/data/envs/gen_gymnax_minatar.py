@@ -12,7 +12,8 @@ scripted generator and must reproduce every observation, reward and end flag.
 Episodes are played with `env.step_env` (no auto-reset) on keys split from PRNGKey(1000 + e), under a
 one-step lookahead policy: each action is tried on a copy of the state with the step's key, and the one
 with the best reward (a terminal step counts -10) is taken, ties broken at random, with a uniformly random
-action instead with probability `noise` (Freeway adds a small bonus for height). Lines:
+action instead with probability `noise` (Freeway adds a small bonus for height,
+Seaquest one for heading up when the oxygen is low with a diver aboard). Lines:
   episode <e> steps <n> obs0 <crc> [reset draws]
   <action> <reward> <done> <crc of the observation after the step> [step draws]
 where crc is zlib's CRC-32 of the observation as uint8 in (y, x, channel) order, done is terminated or
@@ -45,6 +46,28 @@ def asterix_step_draws(key, st, st_after, reward):
     return "spawn %d %d %d %d %d" % (int(entity[2]), int(entity[3]), skipped, int(slot), int(entity[4]))
 
 
+def seaquest_step_draws(key, st, st_after, reward):
+    """`enemy <from the left> <sub> <row>` when the enemy spawn timer fires, `diver <from the left>
+    <row>` when the diver's does (gymnax draws both every step; these are the ones it uses)."""
+    key_enemy, key_diver = jax.random.split(key)
+    words = []
+    if int(st.e_spawn_timer) == 0:
+        k_choice, k_y = jax.random.split(key_enemy)
+        v = jax.random.uniform(k_choice, shape=(2,))
+        y = int(jax.random.randint(k_y, (), 1, 9))
+        words.append("enemy %d %d %d" % (int(v[0] < 0.5), int(v[1] < (1.0 / 3.0)), y))
+    if int(st.d_spawn_timer) == 0:
+        k_dir, k_y = jax.random.split(key_diver)
+        words.append("diver %d %d" % (int(jax.random.bernoulli(k_dir)), int(jax.random.randint(k_y, (), 1, 9))))
+    return " ".join(words)
+
+
+def seaquest_bonus(st):
+    """Head up when the oxygen runs low with a diver aboard, or with six."""
+    divers, oxygen = int(st.diver_count), int(st.oxygen)
+    return -0.01 * float(st.sub_y) if (divers > 0 and oxygen < 70) or divers >= 6 else 0.0
+
+
 def freeway_cars(st):
     return "cars " + " ".join(str(int(v)) for v in np.asarray(st.cars)[:, 3])
 
@@ -65,6 +88,7 @@ GAMES = {
     "Freeway": ("Freeway-MinAtar", 3, 0.2, freeway_reset_draws, freeway_step_draws,
                 lambda st: -0.01 * float(st.pos)),
     "SpaceInvaders": ("SpaceInvaders-MinAtar", 6, 0.05, None, None, None),
+    "Seaquest": ("Seaquest-MinAtar", 8, 0.05, None, seaquest_step_draws, seaquest_bonus),
 }
 
 

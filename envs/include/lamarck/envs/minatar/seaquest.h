@@ -11,6 +11,12 @@
 // shot timer is due (the bullet of an off-screen sub leaves at once), and after a full rescue the
 // diver count ends at -1. The capacities below are far above what the rules allow at once; a spawn
 // that would not fit is dropped.
+//
+// gymnax 1.0 (Params::gymnax_rules) deviates in two ways that reach observations: surfacing with no
+// diver ends the episode but still refills the oxygen, counts the diver down to -1 and ramps (the last
+// observation shows a full oxygen bar), and a sub that left the screen or was shot this step does not
+// fire. A third deviation is not reproduced: when one more diver fits and two reach the sub in the same
+// step, gymnax picks up the one already on the sub's cell first (the reference walks the list backwards).
 #pragma once
 
 #include <cstdint>
@@ -110,7 +116,7 @@ struct Seaquest {
 
   // Fish and subs: collide, move, leave, get shot (the reference's two near-identical loops).
   template <int N>
-  LMK_HD static void move_enemies(Board& b, List<N>& list, bool subs, float& r, bool& terminal) {
+  LMK_HD static void move_enemies(const Params& p, Board& b, List<N>& list, bool subs, float& r, bool& terminal) {
     for (int i = list.size - 1; i >= 0; --i) {
       Mover m = list.items[i];
       bool removed = false;
@@ -133,7 +139,7 @@ struct Seaquest {
       } else {
         m.move_timer -= 1;
       }
-      if (subs) {  // a removed sub still fires (reference quirk)
+      if (subs && !(removed && p.gymnax_rules)) {  // a removed sub still fires (reference quirk)
         if (m.shot_timer == 0) {
           m.shot_timer = kEnemyShotInterval;
           b.e_bullets.push(Mover{m.x, m.y, m.right, 0, 0});
@@ -212,7 +218,7 @@ struct Seaquest {
         m.move_timer -= 1;
       }
     }
-    move_enemies(b, b.e_subs, true, r, terminal);
+    move_enemies(p, b, b.e_subs, true, r, terminal);
     // enemy bullets: hit before and after moving
     for (int i = b.e_bullets.size - 1; i >= 0; --i) {
       Mover& m = b.e_bullets.items[i];
@@ -223,7 +229,7 @@ struct Seaquest {
       else if (at_sub(b, m))
         terminal = true;
     }
-    move_enemies(b, b.e_fish, false, r, terminal);
+    move_enemies(p, b, b.e_fish, false, r, terminal);
     if (b.e_spawn_timer > 0) b.e_spawn_timer -= 1;
     if (b.d_spawn_timer > 0) b.d_spawn_timer -= 1;
     if (b.shot_timer > 0) b.shot_timer -= 1;
@@ -233,10 +239,12 @@ struct Seaquest {
       b.oxygen -= 1;
       b.surface = false;
     } else if (!b.surface) {
-      if (b.diver_count == 0)
+      if (b.diver_count == 0) {
         terminal = true;
-      else
+        if (p.gymnax_rules) surface(p, b);  // gymnax surfaces anyway (pays nothing)
+      } else {
         r += surface(p, b);
+      }
     }
     return Outcome{r, terminal};
   }
