@@ -241,6 +241,35 @@ TEST(Seaquest, OxygenSurfacingAndRescue) {
   EXPECT_EQ(b.diver_count, 1);
 }
 
+// Where gymnax's rules differ from the reference's (Params::gymnax_rules; found by replaying gymnax):
+// surfacing without a diver still refills and ramps on the terminal step; with one place left, the diver
+// already on the sub's cell is taken before one that moves onto it.
+TEST(Seaquest, GymnaxRulesAndReferenceRules) {
+  Philox rng = test_rng();
+  const Params gymnax;
+  const Params reference = reference_params();
+  for (const Params& p : {gymnax, reference}) {
+    auto b = fresh<Seaquest>();
+    b.sub_y = 1, b.surface = false, b.oxygen = 120;
+    EXPECT_TRUE(Seaquest::act(p, b, kUp, rng).terminal);
+    EXPECT_EQ(b.oxygen, p.gymnax_rules ? 200 : 120);
+    EXPECT_EQ(b.diver_count, p.gymnax_rules ? -1 : 0);
+    EXPECT_EQ(b.e_spawn_speed, p.gymnax_rules ? 19 : 20);
+    // one place left; diver 0 sits on the sub (moving left), diver 1 moves onto it from the left
+    b = fresh<Seaquest>();
+    b.sub_x = 5, b.sub_y = 4, b.surface = false, b.diver_count = 5;
+    b.divers.size = 0;
+    b.divers.push(Seaquest::Mover{5, 4, false, 3, 0});
+    b.divers.push(Seaquest::Mover{4, 4, true, 0, 0});
+    Seaquest::act(p, b, kNoop, rng);
+    EXPECT_EQ(b.diver_count, 6);
+    ASSERT_EQ(b.divers.size, 1);
+    EXPECT_EQ(b.divers.items[0].x, 5);
+    EXPECT_EQ(b.divers.items[0].right, p.gymnax_rules) << "gymnax leaves the diver that moved in";
+    EXPECT_EQ(b.divers.items[0].move_timer, p.gymnax_rules ? 5 : 2);
+  }
+}
+
 TEST(Seaquest, ShootingDiversAndEnemyFire) {
   Philox rng = test_rng();
   Params p;

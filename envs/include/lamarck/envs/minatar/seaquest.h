@@ -14,9 +14,10 @@
 //
 // gymnax 1.0 (Params::gymnax_rules) deviates in two ways that reach observations: surfacing with no
 // diver ends the episode but still refills the oxygen, counts the diver down to -1 and ramps (the last
-// observation shows a full oxygen bar), and a sub that left the screen or was shot this step does not
-// fire. A third deviation is not reproduced: when one more diver fits and two reach the sub in the same
-// step, gymnax picks up the one already on the sub's cell first (the reference walks the list backwards).
+// observation shows a full oxygen bar), a sub that left the screen or was shot this step does not
+// fire, and divers are picked up in two passes (those already on the sub's cell, in list order, then,
+// after all others moved, those that reached it), which differs from the reference's one backward walk
+// only when a single place is left and two divers reach the sub in the same step.
 #pragma once
 
 #include <cstdint>
@@ -114,6 +115,18 @@ struct Seaquest {
 
   LMK_HD static bool at_sub(const Board& b, const Mover& m) { return m.x == b.sub_x && m.y == b.sub_y; }
 
+  // gymnax: the divers on the sub's cell, in list order, while there is room.
+  LMK_HD static void pick_up_divers(Board& b) {
+    for (int i = 0; i < b.divers.size;) {
+      if (at_sub(b, b.divers.items[i]) && b.diver_count < 6) {
+        b.divers.remove(i);
+        b.diver_count += 1;
+      } else {
+        ++i;
+      }
+    }
+  }
+
   // Fish and subs: collide, move, leave, get shot (the reference's two near-identical loops).
   template <int N>
   LMK_HD static void move_enemies(const Params& p, Board& b, List<N>& list, bool subs, float& r, bool& terminal) {
@@ -200,7 +213,21 @@ struct Seaquest {
       }
     }
     // divers: picked up (at most 6), otherwise move every 5 steps
-    for (int i = b.divers.size - 1; i >= 0; --i) {
+    if (p.gymnax_rules) {
+      pick_up_divers(b);
+      for (int i = b.divers.size - 1; i >= 0; --i) {
+        Mover& m = b.divers.items[i];
+        if (m.move_timer > 0) {
+          m.move_timer -= 1;
+          continue;
+        }
+        m.move_timer = kDiverMoveInterval;
+        m.x = int8_t(m.x + (m.right ? 1 : -1));
+        if (m.x < 0 || m.x > 9) b.divers.remove(i);
+      }
+      pick_up_divers(b);
+    }
+    for (int i = b.divers.size - 1; i >= 0 && !p.gymnax_rules; --i) {
       Mover& m = b.divers.items[i];
       if (at_sub(b, m) && b.diver_count < 6) {
         b.divers.remove(i);
