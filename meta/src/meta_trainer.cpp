@@ -164,8 +164,12 @@ void MetaTrainer::run_generation() {
   timing.es_seconds += since(t);
   // train and score
   const std::vector<AgentTask> tasks = sample_tasks(g);
-  const InnerResult result = train_tasks(exec_, config_.inner, rule_, tasks, population.data(), es_->dim(),
-                                          config_.agents_per_trainer);
+  const InnerResult result = inner_loop_ ? inner_loop_(tasks, population.data(), es_->dim())
+                                         : train_tasks(exec_, config_.inner, rule_, tasks, population.data(),
+                                                       es_->dim(), config_.agents_per_trainer);
+  if (result.final_return.size() != tasks.size())
+    throw InvalidArgument("the inner loop returned " + std::to_string(result.final_return.size()) +
+                          " final returns for " + std::to_string(tasks.size()) + " tasks");
   timing.inner_seconds = result.seconds;
   timing.env_steps = result.env_steps;
   const std::vector<float> fitness = score(tasks, result);

@@ -412,46 +412,81 @@ uint32_t obs_crc(const float* obs, size_t size = 400) {
   return crc32_bytes(bytes);
 }
 
+std::vector<std::string> words_after(std::istringstream& in) {
+  std::vector<std::string> out;
+  std::string w;
+  while (in >> w) out.push_back(w);
+  return out;
+}
+
+// The golden episode files of gymnax's MinAtar games: per episode a line
+// `episode <e> steps <n> obs0 <crc> [draw words]`, then per step `<action> <reward> <done> <crc> [draw words]`.
+struct GoldenStep {
+  int action = 0, done = 0;
+  float reward = 0;
+  uint32_t crc = 0;
+  std::vector<std::string> draws;
+};
+struct GoldenEpisode {
+  int episode = 0;
+  uint32_t obs0 = 0;
+  std::vector<std::string> draws;  // at reset
+  std::vector<GoldenStep> steps;
+};
+
+std::vector<GoldenEpisode> load_golden_episodes(const std::string& file) {
+  std::ifstream in(std::string(LAMARCK_TEST_DATA_DIR) + "/envs/" + file);
+  EXPECT_TRUE(in.good()) << "missing tests/data/envs/" << file;
+  std::vector<GoldenEpisode> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream head(line);
+    std::string word;
+    GoldenEpisode e;
+    int steps = 0;
+    head >> word >> e.episode >> word >> steps >> word >> e.obs0;
+    EXPECT_EQ(word, "obs0") << line;
+    e.draws = words_after(head);
+    for (int t = 0; t < steps && std::getline(in, line); ++t) {
+      std::istringstream row(line);
+      GoldenStep g;
+      row >> g.action >> g.reward >> g.done >> g.crc;
+      g.draws = words_after(row);
+      e.steps.push_back(std::move(g));
+    }
+    EXPECT_EQ(int(e.steps.size()), steps) << file << " episode " << e.episode << " is truncated";
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 // Whole episodes of gymnax's Breakout-MinAtar under a scripted policy (golden file produced by
 // tests/data/envs/gen_gymnax_breakout.py from gymnax 1.0.1): lamarck's MinAtar/Breakout (gymnax
 // conventions), started at the same side and fed the same actions, gives the same observation, reward
 // and end flag at every step, including the truncation at 1000 steps. Breakout draws randomness only at
 // reset, so among 16 instances some start like each recorded episode; all step with its actions.
 TEST(GymnaxBreakout, TrajectoriesMatchGymnaxStepByStep) {
-  std::ifstream in(std::string(LAMARCK_TEST_DATA_DIR) + "/envs/gymnax_breakout.txt");
-  ASSERT_TRUE(in.good()) << "missing tests/data/envs/gymnax_breakout.txt";
-  std::string line;
   int episodes = 0, truncated_episodes = 0;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream head(line);
-    std::string word;
-    int episode = 0, steps = 0;
-    uint32_t obs0 = 0;
-    head >> word >> episode >> word >> steps >> word >> obs0;
-    ASSERT_EQ(word, "obs0") << line;
+  for (const GoldenEpisode& e : load_golden_episodes("gymnax_breakout.txt")) {
     const int64_t n = 16;
     auto env = make_env("MinAtar/Breakout", n, Exec{Device::cpu, 1});
-    env->reset(uint64_t(episode));
+    env->reset(uint64_t(e.episode));
     const int64_t obs_size = env->spec().observation.size();
     int64_t pick = -1;
     for (int64_t i = 0; i < n && pick < 0; ++i)
-      if (obs_crc(env->observations() + i * obs_size) == obs0) pick = i;
-    ASSERT_GE(pick, 0) << "no instance starts like episode " << episode;
-    for (int t = 0; t < steps; ++t) {
-      ASSERT_TRUE(std::getline(in, line));
-      std::istringstream row(line);
-      int action = 0, done = 0;
-      float reward = 0;
-      uint32_t crc = 0;
-      row >> action >> reward >> done >> crc;
-      const std::vector<int32_t> actions(size_t(n), action);
+      if (obs_crc(env->observations() + i * obs_size) == e.obs0) pick = i;
+    ASSERT_GE(pick, 0) << "no instance starts like episode " << e.episode;
+    for (size_t t = 0; t < e.steps.size(); ++t) {
+      const GoldenStep& g = e.steps[t];
+      const std::vector<int32_t> actions(size_t(n), g.action);
       env->step(actions.data());
       const bool ended = env->terminated()[pick] || env->truncated()[pick];
       const float* obs = (ended ? env->final_observations() : env->observations()) + pick * obs_size;
-      ASSERT_EQ(env->rewards()[pick], reward) << "episode " << episode << " step " << t;
-      ASSERT_EQ(int(ended), done) << "episode " << episode << " step " << t;
-      ASSERT_EQ(obs_crc(obs), crc) << "episode " << episode << " step " << t;
+      const std::string at = "episode " + std::to_string(e.episode) + " step " + std::to_string(t);
+      ASSERT_EQ(env->rewards()[pick], g.reward) << at;
+      ASSERT_EQ(int(ended), g.done) << at;
+      ASSERT_EQ(obs_crc(obs), g.crc) << at;
       if (ended) truncated_episodes += env->truncated()[pick];
     }
     ++episodes;
@@ -583,13 +618,6 @@ struct GymnaxDraws<SpaceInvaders> {
   }
 };
 
-std::vector<std::string> words_after(std::istringstream& in) {
-  std::vector<std::string> out;
-  std::string w;
-  while (in >> w) out.push_back(w);
-  return out;
-}
-
 template <class Game>
 class GymnaxEpisodes : public ::testing::Test {};
 using GymnaxGames = ::testing::Types<Asterix, Freeway, Seaquest, SpaceInvaders>;
@@ -603,46 +631,30 @@ TYPED_TEST(GymnaxEpisodes, ReplayGymnaxStepByStep) {
   using Draws = GymnaxDraws<Game>;
   using Env = MinAtar<Game>;
   constexpr size_t kObs = size_t(Env::kObsSize);
-  std::ifstream in(std::string(LAMARCK_TEST_DATA_DIR) + "/envs/" + Draws::kFile);
-  ASSERT_TRUE(in.good()) << "missing tests/data/envs/" << Draws::kFile;
   Params p;
   p.max_episode_steps = Draws::kCap;
-  std::string line;
   int episodes = 0, draws_used = 0;
   std::vector<float> obs(kObs);
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream head(line);
-    std::string word;
-    int episode = 0, steps = 0;
-    uint32_t obs0 = 0;
-    head >> word >> episode >> word >> steps >> word >> obs0;
-    ASSERT_EQ(word, "obs0") << line;
+  for (const GoldenEpisode& e : load_golden_episodes(Draws::kFile)) {
     typename Env::State s{};
     ScriptedRng rng;
-    Draws::reset(words_after(head), s.board, rng);
+    Draws::reset(e.draws, s.board, rng);
     Env::reset(p, s, rng);
-    ASSERT_TRUE(rng.error.empty() && rng.script.empty()) << "episode " << episode << " reset: " << rng.error;
+    ASSERT_TRUE(rng.error.empty() && rng.script.empty()) << "episode " << e.episode << " reset: " << rng.error;
     Env::observe(p, s, obs.data());
-    ASSERT_EQ(obs_crc(obs.data(), kObs), obs0) << "episode " << episode << " reset";
-    for (int t = 0; t < steps; ++t) {
-      ASSERT_TRUE(std::getline(in, line));
-      std::istringstream row(line);
-      int action = 0, done = 0;
-      float reward = 0;
-      uint32_t crc = 0;
-      row >> action >> reward >> done >> crc;
-      const auto draws = words_after(row);
-      draws_used += !draws.empty();
-      Draws::step(draws, s.board, rng);
-      const int32_t a = action;
+    ASSERT_EQ(obs_crc(obs.data(), kObs), e.obs0) << "episode " << e.episode << " reset";
+    for (size_t t = 0; t < e.steps.size(); ++t) {
+      const GoldenStep& g = e.steps[t];
+      draws_used += !g.draws.empty();
+      Draws::step(g.draws, s.board, rng);
+      const int32_t a = g.action;
       const Transition tr = Env::step(p, s, &a, rng);
-      const std::string at = "episode " + std::to_string(episode) + " step " + std::to_string(t);
+      const std::string at = "episode " + std::to_string(e.episode) + " step " + std::to_string(t);
       ASSERT_TRUE(rng.error.empty() && rng.script.empty()) << at << ": " << rng.error;
       Env::observe(p, s, obs.data());
-      ASSERT_EQ(tr.reward, reward) << at;
-      ASSERT_EQ(int(tr.terminated || t + 1 >= Draws::kCap), done) << at;
-      ASSERT_EQ(obs_crc(obs.data(), kObs), crc) << at;
+      ASSERT_EQ(tr.reward, g.reward) << at;
+      ASSERT_EQ(int(tr.terminated || int(t) + 1 >= Draws::kCap), g.done) << at;
+      ASSERT_EQ(obs_crc(obs.data(), kObs), g.crc) << at;
     }
     ++episodes;
   }

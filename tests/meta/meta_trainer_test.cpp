@@ -133,6 +133,52 @@ TEST(MetaTrainer, SameResultForOneAndTwoThreads) {
   std::filesystem::remove_all(two);
 }
 
+// On a task where meta-training must improve: an inner loop whose final return is known in closed form,
+// 475 * (1 - |θ - θ*|² / |θ0 - θ*|²) for the candidate row θ each agent is given, with θ* = θ0 + 0.2.
+// The search has to climb it, which fails if fitness reached the strategy with the wrong sign, attached to
+// the wrong candidate, or the tasks pointed at the wrong rows.
+TEST(MetaTrainer, ClimbsAKnownFitness) {
+  MetaConfig config = tiny_config();
+  config.rule = "lpo";
+  config.pop_size = 64;  // 1152 dimensions: a smaller population's gradient estimate is mostly noise
+  config.sigma = 0.02;
+  config.lr = 0.02;
+  config.generations = 30;
+  config.eval_every = 0;
+  config.eval_ppo = false;
+  const std::string dir = temp_dir("climb");
+  MetaTrainer t(config, dir, Exec{});
+  const std::vector<float> start = t.strategy().mean();
+  std::vector<float> target = start;
+  for (float& v : target) v += 0.2f;
+  const auto gap = [&](const float* theta) {
+    double sq = 0.0;
+    for (size_t k = 0; k < target.size(); ++k) sq += (double(theta[k]) - target[k]) * (double(theta[k]) - target[k]);
+    return sq / (double(target.size()) * 0.04);  // 1 at the start
+  };
+  int64_t calls = 0;
+  t.set_inner_loop([&](const std::vector<AgentTask>& tasks, const float* params, int64_t dim) {
+    EXPECT_EQ(dim, int64_t(target.size()));
+    InnerResult r;
+    for (const AgentTask& task : tasks) r.final_return.push_back(475.0 * (1.0 - gap(params + task.row * dim)));
+    ++calls;
+    return r;
+  });
+  t.run();
+  EXPECT_EQ(calls, config.generations);
+  const double start_gap = gap(start.data()), end_gap = gap(t.strategy().mean().data());
+  EXPECT_NEAR(start_gap, 1.0, 1e-6);
+  EXPECT_LT(end_gap, 0.75) << "30 generations should close at least a quarter of the squared distance";
+  // the logged fitness of the generations rises with it
+  const auto fitness_mean = [&](size_t g) {
+    rapidjson::Document d;
+    d.Parse(t.state().metrics[g].c_str());
+    return d["fitness_mean"].GetDouble();
+  };
+  EXPECT_GT(fitness_mean(t.state().metrics.size() - 1), fitness_mean(0) + 0.2);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(MetaTrainer, TasksShareHorizonsWithinAntitheticPairs) {
   MetaConfig config = tiny_config();
   config.min_timesteps = 1000;

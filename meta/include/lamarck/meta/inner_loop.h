@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,5 +44,10 @@ struct InnerResult {
 InnerResult train_tasks(const Exec& exec, const rl::TrainConfig& inner, std::shared_ptr<const rl::UpdateRule> rule,
                         const std::vector<AgentTask>& tasks, const float* params, int64_t dim,
                         int64_t agents_per_trainer = 0);
+
+// What meta-training calls to train a generation's agents: tasks, and (rows, dim) rule parameters
+// (default: train_tasks with the run's settings; MetaTrainer::set_inner_loop plugs in another).
+using InnerLoop =
+    std::function<InnerResult(const std::vector<AgentTask>& tasks, const float* params, int64_t dim)>;
 
 }  // namespace lamarck::meta

@@ -78,6 +78,11 @@ class MetaTrainer {
   static std::unique_ptr<MetaTrainer> resume(const std::string& run_dir, Exec exec = {},
                                              std::unique_ptr<TaskSampler> sampler = nullptr);
 
+  // Replaces lamarck's trainer for the generations' agents (the held-out evaluation keeps it): a plug for
+  // a trainer lamarck does not have, and for tests on a fitness whose optimum is known. Not saved in the
+  // checkpoint: a resumed run must be given the same loop again.
+  void set_inner_loop(InnerLoop loop) { inner_loop_ = std::move(loop); }
+
   // Runs generations until `until` have completed (default: all of config.generations).
   void run(int64_t until = -1);
   void run_generation();
@@ -112,6 +117,7 @@ class MetaTrainer {
   std::unique_ptr<es::Strategy> es_;
   std::shared_ptr<const rl::UpdateRule> rule_;
   std::unique_ptr<TaskSampler> sampler_;
+  InnerLoop inner_loop_;  // empty: train_tasks
   MetaState state_;
   std::vector<GenerationTiming> timings_;
 };
