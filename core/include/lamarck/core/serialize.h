@@ -74,22 +74,8 @@ void save_json(const std::string& path, const std::string& kind, uint32_t versio
   write_file_atomic(path, to_json_string(kind, version, value));
 }
 
-// Returns the file's tag (its version tells the caller which format it read).
-template <class T>
-FileTag load_json(const std::string& path, const std::string& kind, VersionRange versions, T& value) {
-  const std::string text = read_file(path);
-  const FileTag tag = check_json_tag(path, text, kind, versions);
-  try {
-    std::istringstream in(text);
-    cereal::JSONInputArchive archive(in);
-    archive(cereal::make_nvp("data", value));
-  } catch (const cereal::Exception& e) {
-    throw FileError("cannot read '" + path + "' as " + kind + ": " + e.what());
-  }
-  return tag;
-}
-
-// The same for a document whose layout depends on the file's format version: read(archive, version).
+// Reads a JSON document with read(archive, version), which reads its "data" (whose layout may depend on the
+// format version).
 template <class F>
 FileTag load_json_with(const std::string& path, const std::string& kind, VersionRange versions, F&& read) {
   const std::string text = read_file(path);
@@ -104,6 +90,13 @@ FileTag load_json_with(const std::string& path, const std::string& kind, Version
   return tag;
 }
 
+// Returns the file's tag (its version tells the caller which format it read).
+template <class T>
+FileTag load_json(const std::string& path, const std::string& kind, VersionRange versions, T& value) {
+  return load_json_with(path, kind, versions,
+                        [&](auto& archive, uint32_t) { archive(cereal::make_nvp("data", value)); });
+}
+
 template <class T>
 void save_binary(const std::string& path, const std::string& kind, uint32_t version, const T& value) {
   std::ostringstream payload;
@@ -114,21 +107,7 @@ void save_binary(const std::string& path, const std::string& kind, uint32_t vers
   write_file_atomic(path, wrap_binary(FileTag{kind, version, writer_string()}, payload.str()));
 }
 
-template <class T>
-FileTag load_binary(const std::string& path, const std::string& kind, VersionRange versions, T& value) {
-  FileTag tag;
-  const std::string payload = unwrap_binary(path, read_file(path), kind, versions, &tag);
-  try {
-    std::istringstream in(payload);
-    cereal::PortableBinaryInputArchive archive(in);
-    archive(value);
-  } catch (const cereal::Exception& e) {
-    throw FileError("cannot read '" + path + "' as " + kind + ": " + e.what());
-  }
-  return tag;
-}
-
-// The same for a payload whose layout depends on the file's format version: read(archive, version).
+// Reads a binary payload with read(archive, version): its layout may depend on the format version.
 template <class F>
 FileTag load_binary_with(const std::string& path, const std::string& kind, VersionRange versions, F&& read) {
   FileTag tag;
@@ -141,6 +120,11 @@ FileTag load_binary_with(const std::string& path, const std::string& kind, Versi
     throw FileError("cannot read '" + path + "' as " + kind + ": " + e.what());
   }
   return tag;
+}
+
+template <class T>
+FileTag load_binary(const std::string& path, const std::string& kind, VersionRange versions, T& value) {
+  return load_binary_with(path, kind, versions, [&](auto& archive, uint32_t) { archive(value); });
 }
 
 }  // namespace lamarck

@@ -60,11 +60,9 @@ struct Asterix {
     if (n > 0) {
       const int slot = free_slots[rng.below(uint32_t(n))];
       b.entities[slot] = Entity{int8_t(right ? 0 : 9), right, gold};
-    } else if (p.gymnax_rules) {
-      int others[7], m = 0;
-      for (int i = 0; i < 8; ++i)
-        if (i != skipped) others[m++] = i;
-      b.entities[others[rng.below(7)]].x = -1;
+    } else if (p.gymnax_rules) {  // one of the 7 rows other than the skipped one
+      const int k = int(rng.below(7));
+      b.entities[k < skipped ? k : k + 1].x = -1;
     }
   }
 

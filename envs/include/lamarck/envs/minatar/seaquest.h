@@ -115,6 +115,28 @@ struct Seaquest {
 
   LMK_HD static bool at_sub(const Board& b, const Mover& m) { return m.x == b.sub_x && m.y == b.sub_y; }
 
+  // The reference: one backward walk, each diver picked up or moved in turn.
+  LMK_HD static void walk_divers(Board& b) {
+    for (int i = b.divers.size - 1; i >= 0; --i) {
+      Mover& m = b.divers.items[i];
+      if (at_sub(b, m) && b.diver_count < 6) {
+        b.divers.remove(i);
+        b.diver_count += 1;
+      } else if (m.move_timer == 0) {
+        m.move_timer = kDiverMoveInterval;
+        m.x = int8_t(m.x + (m.right ? 1 : -1));
+        if (m.x < 0 || m.x > 9) {
+          b.divers.remove(i);
+        } else if (at_sub(b, m) && b.diver_count < 6) {
+          b.divers.remove(i);
+          b.diver_count += 1;
+        }
+      } else {
+        m.move_timer -= 1;
+      }
+    }
+  }
+
   // gymnax: the divers on the sub's cell, in list order, while there is room.
   LMK_HD static void pick_up_divers(Board& b) {
     for (int i = 0; i < b.divers.size;) {
@@ -226,24 +248,8 @@ struct Seaquest {
         if (m.x < 0 || m.x > 9) b.divers.remove(i);
       }
       pick_up_divers(b);
-    }
-    for (int i = b.divers.size - 1; i >= 0 && !p.gymnax_rules; --i) {
-      Mover& m = b.divers.items[i];
-      if (at_sub(b, m) && b.diver_count < 6) {
-        b.divers.remove(i);
-        b.diver_count += 1;
-      } else if (m.move_timer == 0) {
-        m.move_timer = kDiverMoveInterval;
-        m.x = int8_t(m.x + (m.right ? 1 : -1));
-        if (m.x < 0 || m.x > 9) {
-          b.divers.remove(i);
-        } else if (at_sub(b, m) && b.diver_count < 6) {
-          b.divers.remove(i);
-          b.diver_count += 1;
-        }
-      } else {
-        m.move_timer -= 1;
-      }
+    } else {
+      walk_divers(b);
     }
     move_enemies(p, b, b.e_subs, true, r, terminal);
     // enemy bullets: hit before and after moving
