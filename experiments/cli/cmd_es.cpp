@@ -1,6 +1,9 @@
 // lamarck es: run a registered strategy on a benchmark function, with a progress bar, a CSV log per
 // generation, a checkpoint, and a final summary; `lamarck es --list` lists strategies and problems.
+// `--instances N` runs N independent instances of the strategy as one es::StrategyBatch (instance n's
+// seed derived from --seed and n) and reports the spread of their results.
 #include <cmath>
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -20,7 +23,7 @@ namespace {
 struct EsArgs {
   bool list = false;
   std::string strategy, problem;
-  int64_t dim = 0, popsize = 0, generations = 100;
+  int64_t dim = 0, popsize = 0, generations = 100, instances = 1;
   uint64_t seed = 0;
   double target = NAN, sigma = 1.0, x0 = 0.0, weight_decay = 0.0;
   bool has_target = false, shifted = false, rotated = false, maximize = false;
@@ -55,6 +58,100 @@ void print_list(bool json) {
   s.print(json);
 }
 
+// N instances as one StrategyBatch, on the CPU: every generation asks all of them, evaluates every row and
+// tells each its own rows. Stops when every instance has reached --target (or converged); instances done
+// early run on with the rest, so the summary takes each one's evaluations at the moment it reached --target. log.csv has a row
+// per instance per generation; checkpoint.bin is the batch's (es::save_batch_checkpoint).
+void run_es_batch(const EsArgs& a, const es::Settings& s, const es::Problem& problem, const GlobalOptions& global) {
+  if (s.exec.device != Device::cpu) throw InvalidArgument("--instances runs on the CPU; drop --device or --instances");
+  es::StrategyBatch batch(a.strategy, s, a.instances);
+  const int64_t N = batch.instances(), D = a.dim;
+  std::ofstream csv;
+  if (!a.out.empty()) {
+    std::filesystem::create_directories(a.out);
+    csv.open(a.out + "/log.csv");
+    if (!csv) throw FileError("cannot write '" + a.out + "/log.csv'");
+    csv << "generation,instance,evaluations,best,sigma,nonfinite,pop_size\n";
+    csv.precision(10);
+  }
+  const auto done = [&](int64_t n) {
+    const es::Strategy& m = batch.member(n);
+    return (a.has_target && m.book().best_fitness <= a.target) || m.converged();
+  };
+  Progress progress("es " + a.strategy + " x" + std::to_string(N) + " on " + a.problem, a.generations, "gen");
+  std::vector<float> pop, fitness;
+  std::vector<int64_t> evals_to_target(static_cast<size_t>(N), -1);  // an instance's evaluations when it got there
+  int64_t gen = 0;
+  for (; gen < a.generations; ++gen) {
+    const int64_t P = batch.total_pop_size();
+    std::vector<int64_t> pops(static_cast<size_t>(N));
+    for (int64_t n = 0; n < N; ++n) pops[size_t(n)] = batch.pop_size(n);
+    pop.resize(size_t(P * D));
+    fitness.resize(size_t(P));
+    batch.ask(pop.data());
+    problem.evaluate(s.exec, pop.data(), P, fitness.data());
+    if (a.maximize)
+      for (float& f : fitness) f = -f;
+    batch.tell(pop.data(), fitness.data());
+    double best = INFINITY;
+    int64_t finished = 0;
+    for (int64_t n = 0; n < N; ++n) {
+      const es::Strategy& m = batch.member(n);
+      best = std::min(best, m.book().best_fitness);
+      finished += done(n);
+      if (a.has_target && evals_to_target[size_t(n)] < 0 && m.book().best_fitness <= a.target)
+        evals_to_target[size_t(n)] = m.book().evaluations;
+      if (csv)
+        csv << m.book().generation << ',' << n << ',' << m.book().evaluations << ',' << m.book().best_fitness << ','
+            << m.step_size() << ',' << m.book().nonfinite << ',' << pops[size_t(n)] << '\n';
+    }
+    char status[96];
+    std::snprintf(status, sizeof status, "best=%.4g done=%lld/%lld", best, (long long)finished, (long long)N);
+    progress.advance(1, status);
+    if (finished == N) {
+      ++gen;
+      break;
+    }
+  }
+  progress.finish();
+  if (!a.out.empty()) es::save_batch_checkpoint(a.out + "/checkpoint.bin", batch);
+
+  const auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const size_t k = v.size();
+    return k % 2 ? v[k / 2] : 0.5 * (v[k / 2 - 1] + v[k / 2]);
+  };
+  std::vector<double> bests, reached_evals;
+  int64_t evaluations = 0, nonfinite = 0;
+  for (int64_t n = 0; n < N; ++n) {
+    const es::Bookkeeping& book = batch.member(n).book();
+    bests.push_back(book.best_fitness);
+    evaluations += book.evaluations;
+    nonfinite += book.nonfinite;
+    if (evals_to_target[size_t(n)] >= 0) reached_evals.push_back(double(evals_to_target[size_t(n)]));
+  }
+  std::sort(bests.begin(), bests.end());
+  Summary sum("lamarck es");
+  sum.add("strategy", a.strategy);
+  sum.add("problem", a.problem);
+  sum.add("dim", a.dim);
+  sum.add("instances", N);
+  sum.add("generations", gen);
+  sum.add("evaluations", evaluations);
+  sum.add("best_fitness", bests.front());
+  sum.add("median_best_fitness", median(bests));
+  sum.add("worst_best_fitness", bests.back());
+  if (a.has_target) {
+    sum.add("targets_reached", int64_t(reached_evals.size()));
+    // of the instances that reached it (they run on until every instance is done; this is when each got there)
+    if (!reached_evals.empty()) sum.add("median_evaluations_to_target", median(reached_evals));
+  }
+  sum.add("nonfinite", nonfinite);
+  sum.add("seconds", progress.elapsed_s());
+  if (!a.out.empty()) sum.add("out", a.out);
+  sum.print(global.json);
+}
+
 void run_es(const EsArgs& a, const GlobalOptions& global) {
   if (a.strategy.empty()) throw InvalidArgument("--strategy is required (see lamarck es --list)");
   if (a.problem.empty()) throw InvalidArgument("--problem is required (see lamarck es --list)");
@@ -76,6 +173,7 @@ void run_es(const EsArgs& a, const GlobalOptions& global) {
   s.exec = global.exec();
   // benchmark functions are minimised; --maximize negates them (to exercise the other direction)
   s.direction = a.maximize ? es::Direction::maximize : es::Direction::minimize;
+  if (a.instances > 1) return run_es_batch(a, s, problem, global);
   auto strategy = es::make_strategy(a.strategy, s);
 
   std::ofstream csv;
@@ -153,6 +251,8 @@ void add_es_command(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--popsize", args->popsize, "Candidates per generation (0 = the strategy's default)");
   cmd->add_option("--generations", args->generations, "Generations to run (default 100)")->transform(positive_count());
   cmd->add_option("--seed", args->seed, "Random seed");
+  cmd->add_option("--instances", args->instances, "Independent instances run as one batch (default 1)")
+      ->transform(positive_count());
   cmd->add_option("--target", args->target, "Stop when the best fitness is <= this value");
   cmd->add_option("--sigma", args->sigma, "Initial search scale (default 1)");
   cmd->add_option("--x0", args->x0, "Initial mean: every coordinate set to this value (default 0)");

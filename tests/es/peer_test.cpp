@@ -20,11 +20,12 @@ namespace {
 using testing::median;
 using testing::settings_for;
 
-// f(mean) after each generation in `at`, medians over seeds 1..5.
-std::map<int, double> centre_medians(const std::string& name, Settings base, const std::vector<int>& at) {
-  const Problem sphere("sphere", base.dim);
+// f(mean) after each generation in `at`, medians over seeds 1..`seeds`.
+std::map<int, double> centre_medians(const std::string& name, Settings base, const std::vector<int>& at,
+                                     const std::string& function = "sphere", uint64_t seeds = 5) {
+  const Problem sphere(function, base.dim);
   std::map<int, std::vector<double>> values;
-  for (uint64_t seed = 1; seed <= 5; ++seed) {
+  for (uint64_t seed = 1; seed <= seeds; ++seed) {
     Settings s = base;
     s.seed = seed;
     auto es = make_strategy(name, s);
@@ -42,7 +43,7 @@ std::map<int, double> centre_medians(const std::string& name, Settings base, con
   std::map<int, double> out;
   for (auto& [g, v] : values) {
     out[g] = median(v);
-    std::printf("%s gen %d: median f(mean) %.4g\n", name.c_str(), g, out[g]);
+    std::printf("%s on %s gen %d: median f(mean) %.4g\n", name.c_str(), function.c_str(), g, out[g]);
   }
   return out;
 }
@@ -85,6 +86,48 @@ TEST(EvosaxPeer, ArsWithSgd) {
   within_factor(m.at(10), 6.85, 1.2, "gen 10");
   within_factor(m.at(30), 2.42, 1.5, "gen 30");
   EXPECT_LT(m.at(100), 1e-8) << "reference 2.9e-14";
+}
+
+// SimpleGA, mu + lambda as in evosax 0.1.x (tests/data/es/gen_evosax_simple_ga.py): population 64, 32
+// elites started at 1 * ones, medians over seeds 1..9 of f(best elite). The bands catch a GA that drops its
+// elites (mu, lambda), breeds from the best alone (a hill climber), keeps the wrong number of elites or
+// decays sigma wrongly: each leaves them by more than the factor at some generation.
+Settings simple_ga(double sigma, double decay, double limit, double crossover) {
+  Settings s = settings_for(10, 1, 1.0, sigma, 64);
+  s.options = {{"elite_ratio", 0.5}, {"sigma_decay", decay}, {"sigma_limit", limit}, {"crossover_rate", crossover}};
+  return s;
+}
+
+TEST(EvosaxPeer, SimpleGaWithDecayingSigma) {
+  const auto m = centre_medians("simple_ga", simple_ga(0.3, 0.97, 0.001, 0.0), {10, 30, 100, 300}, "sphere", 9);
+  within_factor(m.at(10), 1.19, 1.5, "gen 10");
+  within_factor(m.at(30), 0.0727, 2.0, "gen 30");
+  within_factor(m.at(100), 6.63e-4, 2.0, "gen 100");
+  within_factor(m.at(300), 1.45e-6, 2.0, "gen 300");
+}
+
+TEST(EvosaxPeer, SimpleGaWithConstantSigma) {
+  const auto m = centre_medians("simple_ga", simple_ga(0.1, 1.0, 0.0, 0.0), {10, 30, 100, 300}, "sphere", 9);
+  within_factor(m.at(10), 4.05, 1.3, "gen 10");
+  within_factor(m.at(30), 0.197, 1.5, "gen 30");
+  within_factor(m.at(100), 0.0151, 1.5, "gen 100");
+  within_factor(m.at(300), 0.00979, 1.5, "gen 300 (noise floor)");
+}
+
+TEST(EvosaxPeer, SimpleGaWithCrossover) {
+  const auto m = centre_medians("simple_ga", simple_ga(0.3, 0.97, 0.001, 0.5), {10, 30, 100, 300}, "sphere", 9);
+  within_factor(m.at(10), 0.507, 1.5, "gen 10");
+  within_factor(m.at(30), 0.0487, 2.0, "gen 30");
+  within_factor(m.at(100), 7.46e-4, 2.0, "gen 100");
+  within_factor(m.at(300), 1.29e-6, 2.0, "gen 300");
+}
+
+TEST(EvosaxPeer, SimpleGaOnRastrigin) {
+  const auto m = centre_medians("simple_ga", simple_ga(0.3, 0.97, 0.001, 0.0), {10, 30, 100, 300}, "rastrigin", 9);
+  within_factor(m.at(10), 34.4, 1.2, "gen 10");
+  within_factor(m.at(30), 18.6, 1.3, "gen 30");
+  within_factor(m.at(100), 8.14, 1.5, "gen 100");
+  within_factor(m.at(300), 7.96, 1.5, "gen 300");
 }
 
 }  // namespace

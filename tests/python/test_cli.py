@@ -106,6 +106,8 @@ BAD_INPUTS = [
     (["evaluate", "--objective", "ppo_clip", "--horizons", "2.5"], "--horizons: '2.5' is not a whole number"),
     (["es", "--strategy", "cma_es", "--problem", "sphere", "--dim", "0"], "--dim"),
     (["es", "--strategy", "cma_es", "--problem", "sphere", "--dim", "4", "--generations", "0"], "--generations"),
+    (["es", "--strategy", "cma_es", "--problem", "sphere", "--dim", "4", "--instances", "0"], "--instances"),
+    (["es", "--strategy", "cma_es", "--problem", "sphere", "--dim", "4", "--instances", "2x"], "--instances"),
     (["envs", "render", "--env", "CartPole-v1", "--steps", "2", "--actions", "0,one"], "--actions: 'one'"),
     (["envs", "bench", "--env", "CartPole-v1", "--batch", "0"], "--batch"),
 ]
@@ -194,6 +196,34 @@ def test_es_envs_and_plot_happy_paths(tmp_path):
     assert out.returncode == 0, out.stderr
     for name in ("meta_training.png", "evaluation.png", "drift_surface.png"):
         assert (run_dir / "plots" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
+
+
+def test_es_instances_run_as_one_batch(tmp_path):
+    """`es --instances N`: N independent instances (IPOP grows each one's population at its own restarts),
+    a log row per instance per generation, the batch's checkpoint, and the spread in the summary."""
+    out = run("-q", "es", "--strategy", "ipop_cma_es", "--problem", "rastrigin", "--dim", "4", "--instances", "3",
+              "--x0", "3", "--sigma", "2", "--generations", "1000", "--target", "1e-8", "--seed", "2", "--out", str(tmp_path), "--json")
+    assert out.returncode == 0, out.stderr
+    s = json.loads(out.stdout)
+    assert s["instances"] == 3 and s["targets_reached"] == 3, s
+    assert s["best_fitness"] <= s["median_best_fitness"] <= s["worst_best_fitness"] <= 1e-8
+    assert 0 < s["median_evaluations_to_target"] <= s["evaluations"] / 3
+    lines = (tmp_path / "log.csv").read_text().splitlines()
+    assert lines[0] == "generation,instance,evaluations,best,sigma,nonfinite,pop_size"
+    rows = [line.split(",") for line in lines[1:]]
+    assert len(rows) == 3 * s["generations"]
+    assert sorted({int(r[1]) for r in rows}) == [0, 1, 2]
+    last = {int(r[1]): int(r[2]) for r in rows}
+    assert sum(last.values()) == s["evaluations"]
+    pops = {(int(r[1]), int(r[6])) for r in rows}
+    assert len({p for _, p in pops}) > 1, "IPOP restarts grow the populations"
+    assert (tmp_path / "checkpoint.bin").stat().st_size > 0
+    # the instances differ (their own seeds), and the same seed repeats the same batch
+    again = run("-q", "es", "--strategy", "ipop_cma_es", "--problem", "rastrigin", "--dim", "4", "--instances", "3",
+                "--x0", "3", "--sigma", "2", "--generations", "1000", "--target", "1e-8", "--seed", "2", "--out", str(tmp_path / "again"))
+    assert again.returncode == 0, again.stderr
+    assert (tmp_path / "again" / "log.csv").read_text() == "\n".join(lines) + "\n"
+    assert len({r[3] for r in rows if r[0] == "1"}) == 3, "each instance samples from its own seed"
 
 
 def objective_file_for(rule, path):
