@@ -1,5 +1,6 @@
 // SimpleGA: a real-valued genetic algorithm with truncation selection, optional uniform crossover and
-// Gaussian mutation, as in evosax's SimpleGA (elites kept across generations, mu + lambda).
+// Gaussian mutation, as in evosax 0.1.x's SimpleGA (the version the LPO reference used): elites kept
+// across generations, mu + lambda. (evosax 0.2's SimpleGA replaces the population each generation.)
 //   J. H. Holland, "Adaptation in natural and artificial systems", 1975; truncation selection:
 //   H. Mühlenbein, D. Schlierkamp-Voosen, "Predictive models for the breeder genetic algorithm", 1993.
 //
