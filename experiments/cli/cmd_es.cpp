@@ -58,22 +58,28 @@ void print_list(bool json) {
   s.print(json);
 }
 
+// DIR/log.csv with its header, when --out DIR was given (else a closed stream that writes nothing).
+std::ofstream open_log(const std::string& out, const std::string& header) {
+  std::ofstream csv;
+  if (out.empty()) return csv;
+  std::filesystem::create_directories(out);
+  csv.open(out + "/log.csv");
+  if (!csv) throw FileError("cannot write '" + out + "/log.csv'");
+  csv << header << '\n';
+  csv.precision(10);
+  return csv;
+}
+
 // N instances as one StrategyBatch, on the CPU: every generation asks all of them, evaluates every row and
 // tells each its own rows. Stops when every instance has reached --target (or converged); instances done
-// early run on with the rest, so the summary takes each one's evaluations at the moment it reached --target. log.csv has a row
-// per instance per generation; checkpoint.bin is the batch's (es::save_batch_checkpoint).
+// early run on with the rest, so the summary takes each one's evaluations at the moment it reached
+// --target. log.csv has a row per instance per generation; checkpoint.bin is the batch's
+// (es::save_batch_checkpoint).
 void run_es_batch(const EsArgs& a, const es::Settings& s, const es::Problem& problem, const GlobalOptions& global) {
   if (s.exec.device != Device::cpu) throw InvalidArgument("--instances runs on the CPU; drop --device or --instances");
   es::StrategyBatch batch(a.strategy, s, a.instances);
   const int64_t N = batch.instances(), D = a.dim;
-  std::ofstream csv;
-  if (!a.out.empty()) {
-    std::filesystem::create_directories(a.out);
-    csv.open(a.out + "/log.csv");
-    if (!csv) throw FileError("cannot write '" + a.out + "/log.csv'");
-    csv << "generation,instance,evaluations,best,sigma,nonfinite,pop_size\n";
-    csv.precision(10);
-  }
+  std::ofstream csv = open_log(a.out, "generation,instance,evaluations,best,sigma,nonfinite,pop_size");
   const auto done = [&](int64_t n) {
     const es::Strategy& m = batch.member(n);
     return (a.has_target && m.book().best_fitness <= a.target) || m.converged();
@@ -176,14 +182,7 @@ void run_es(const EsArgs& a, const GlobalOptions& global) {
   if (a.instances > 1) return run_es_batch(a, s, problem, global);
   auto strategy = es::make_strategy(a.strategy, s);
 
-  std::ofstream csv;
-  if (!a.out.empty()) {
-    std::filesystem::create_directories(a.out);
-    csv.open(a.out + "/log.csv");
-    if (!csv) throw FileError("cannot write '" + a.out + "/log.csv'");
-    csv << "generation,evaluations,best,gen_best,gen_mean,sigma,nonfinite,pop_size\n";
-    csv.precision(10);
-  }
+  std::ofstream csv = open_log(a.out, "generation,evaluations,best,gen_best,gen_mean,sigma,nonfinite,pop_size");
   Progress progress("es " + a.strategy + " on " + a.problem, a.generations, "gen");
   std::vector<float> host, fitness;
   DeviceArray<float> device_pop;

@@ -92,43 +92,34 @@ TEST(EvosaxPeer, ArsWithSgd) {
 // elites started at 1 * ones, medians over seeds 1..9 of f(best elite). The bands catch a GA that drops its
 // elites (mu, lambda), breeds from the best alone (a hill climber), keeps the wrong number of elites or
 // decays sigma wrongly: each leaves them by more than the factor at some generation.
-Settings simple_ga(double sigma, double decay, double limit, double crossover) {
-  Settings s = settings_for(10, 1, 1.0, sigma, 64);
-  s.options = {{"elite_ratio", 0.5}, {"sigma_decay", decay}, {"sigma_limit", limit}, {"crossover_rate", crossover}};
-  return s;
+struct GaCase {
+  const char* name;
+  double sigma, decay, limit, crossover;
+  const char* function;
+  double reference[4], factor[4];  // f(best elite) after generations 10, 30, 100, 300, and the band
+};
+
+const GaCase kGaCases[] = {
+    {"DecayingSigma", 0.3, 0.97, 0.001, 0.0, "sphere", {1.19, 0.0727, 6.63e-4, 1.45e-6}, {1.5, 2.0, 2.0, 2.0}},
+    {"ConstantSigma", 0.1, 1.0, 0.0, 0.0, "sphere", {4.05, 0.197, 0.0151, 0.00979}, {1.3, 1.5, 1.5, 1.5}},
+    {"Crossover", 0.3, 0.97, 0.001, 0.5, "sphere", {0.507, 0.0487, 7.46e-4, 1.29e-6}, {1.5, 2.0, 2.0, 2.0}},
+    {"Rastrigin", 0.3, 0.97, 0.001, 0.0, "rastrigin", {34.4, 18.6, 8.14, 7.96}, {1.2, 1.3, 1.5, 1.5}},
+};
+
+class SimpleGaPeer : public ::testing::TestWithParam<GaCase> {};
+
+TEST_P(SimpleGaPeer, MatchesEvosax) {
+  const GaCase& c = GetParam();
+  Settings s = settings_for(10, 1, 1.0, c.sigma, 64);
+  s.options = {{"elite_ratio", 0.5}, {"sigma_decay", c.decay}, {"sigma_limit", c.limit}, {"crossover_rate", c.crossover}};
+  const std::vector<int> at = {10, 30, 100, 300};
+  const auto m = centre_medians("simple_ga", s, at, c.function, 9);
+  for (size_t k = 0; k < at.size(); ++k)
+    within_factor(m.at(at[k]), c.reference[k], c.factor[k], "gen " + std::to_string(at[k]));
 }
 
-TEST(EvosaxPeer, SimpleGaWithDecayingSigma) {
-  const auto m = centre_medians("simple_ga", simple_ga(0.3, 0.97, 0.001, 0.0), {10, 30, 100, 300}, "sphere", 9);
-  within_factor(m.at(10), 1.19, 1.5, "gen 10");
-  within_factor(m.at(30), 0.0727, 2.0, "gen 30");
-  within_factor(m.at(100), 6.63e-4, 2.0, "gen 100");
-  within_factor(m.at(300), 1.45e-6, 2.0, "gen 300");
-}
-
-TEST(EvosaxPeer, SimpleGaWithConstantSigma) {
-  const auto m = centre_medians("simple_ga", simple_ga(0.1, 1.0, 0.0, 0.0), {10, 30, 100, 300}, "sphere", 9);
-  within_factor(m.at(10), 4.05, 1.3, "gen 10");
-  within_factor(m.at(30), 0.197, 1.5, "gen 30");
-  within_factor(m.at(100), 0.0151, 1.5, "gen 100");
-  within_factor(m.at(300), 0.00979, 1.5, "gen 300 (noise floor)");
-}
-
-TEST(EvosaxPeer, SimpleGaWithCrossover) {
-  const auto m = centre_medians("simple_ga", simple_ga(0.3, 0.97, 0.001, 0.5), {10, 30, 100, 300}, "sphere", 9);
-  within_factor(m.at(10), 0.507, 1.5, "gen 10");
-  within_factor(m.at(30), 0.0487, 2.0, "gen 30");
-  within_factor(m.at(100), 7.46e-4, 2.0, "gen 100");
-  within_factor(m.at(300), 1.29e-6, 2.0, "gen 300");
-}
-
-TEST(EvosaxPeer, SimpleGaOnRastrigin) {
-  const auto m = centre_medians("simple_ga", simple_ga(0.3, 0.97, 0.001, 0.0), {10, 30, 100, 300}, "rastrigin", 9);
-  within_factor(m.at(10), 34.4, 1.2, "gen 10");
-  within_factor(m.at(30), 18.6, 1.3, "gen 30");
-  within_factor(m.at(100), 8.14, 1.5, "gen 100");
-  within_factor(m.at(300), 7.96, 1.5, "gen 300");
-}
+INSTANTIATE_TEST_SUITE_P(EvosaxPeer, SimpleGaPeer, ::testing::ValuesIn(kGaCases),
+                         [](const ::testing::TestParamInfo<GaCase>& info) { return std::string(info.param.name); });
 
 }  // namespace
 }  // namespace lamarck::es

@@ -1,4 +1,4 @@
-"""Reference trajectories for lamarck's SimpleGA (tests/es/peer_test.cpp, EvosaxPeer.SimpleGa*).
+"""Reference trajectories for lamarck's SimpleGA (tests/es/peer_test.cpp, EvosaxPeer/SimpleGaPeer.MatchesEvosax/*).
 
 lamarck's SimpleGA is the mu + lambda GA of evosax 0.1.x, the version the LPO reference code used
 (reference/es.md §1.8): the elites are kept across generations and merged with each new population. The
