@@ -299,7 +299,8 @@ StrategyBatch::StrategyBatch(const std::string& strategy, const Settings& settin
   threads_ = cpu_threads(settings.exec);
   for (int64_t n = 0; n < instances; ++n) {
     Settings s = settings;
-    s.seed = fold_in(key_from_seed(settings.seed), uint64_t(n)).w[0] | (uint64_t(n) << 32);
+    // instance 0 is the run the batch's settings give alone; the others' seeds are derived from it
+    if (n > 0) s.seed = fold_in(key_from_seed(settings.seed), uint64_t(n)).w[0] | (uint64_t(n) << 32);
     s.exec.threads = 1;  // parallel over instances, each instance on one thread
     members_.push_back(make_strategy(strategy, s));
   }
@@ -351,12 +352,14 @@ void StrategyBatch::restore_bytes(const std::string& bytes) {
   members_ = std::move(restored);
 }
 
-void StrategyBatch::tell(const float* population, const float* fitness) {
+std::vector<TellInfo> StrategyBatch::tell(const float* population, const float* fitness) {
   const int64_t N = instances(), D = dim();
   const std::vector<int64_t> first = first_rows();  // the rows of the ask these fitness values answer
+  std::vector<TellInfo> info(static_cast<size_t>(N));
   cpu_for(threads_, true, N, [&](int64_t n) {
-    members_[size_t(n)]->tell(population + first[size_t(n)] * D, fitness + first[size_t(n)]);
+    info[size_t(n)] = members_[size_t(n)]->tell(population + first[size_t(n)] * D, fitness + first[size_t(n)]);
   });
+  return info;
 }
 
 }  // namespace lamarck::es

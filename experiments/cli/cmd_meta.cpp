@@ -45,6 +45,12 @@ void write_drift_surface(const objectives::Rule& rule, const std::string& path, 
 }
 
 void run_plot(const std::string& dir, bool quiet) {
+  // a run of several search instances: each instance_K/ is laid out like a run of one
+  if (!std::filesystem::exists(dir + "/metrics.jsonl") && std::filesystem::exists(dir + "/instance_0/metrics.jsonl")) {
+    for (int64_t k = 0; std::filesystem::exists(dir + "/instance_" + std::to_string(k) + "/metrics.jsonl"); ++k)
+      run_plot(dir + "/instance_" + std::to_string(k), quiet);
+    return;
+  }
   if (!std::filesystem::exists(dir + "/metrics.jsonl"))
     throw InvalidArgument("'" + dir + "' is not a meta-training run directory (no metrics.jsonl)");
   std::filesystem::create_directories(dir + "/plots");
@@ -108,10 +114,17 @@ void run_meta_train(const MetaTrainOptions& o, const GlobalOptions& global) {
     }
   }
   const auto& st = trainer->state();
+  const int64_t K = c.instances;
   Summary s("meta-train");
   s.add("run_dir", trainer->run_dir());
-  s.add("objective", trainer->objective_path());
-  s.add("plots", trainer->run_dir() + "/plots");
+  if (K == 1) {
+    s.add("objective", trainer->objective_path());
+    s.add("plots", trainer->run_dir() + "/plots");
+  } else {
+    s.add("instances", K);
+    s.add("objectives", trainer->run_dir() + "/instance_*/objective_mean.json");
+    s.add("plots", trainer->run_dir() + "/instance_*/plots");
+  }
   s.add("rule", c.rule);
   s.add("generations", st.generation);
   s.add("agent_env_steps", st.env_steps);
@@ -120,7 +133,42 @@ void run_meta_train(const MetaTrainOptions& o, const GlobalOptions& global) {
   s.add("train_steps_per_second", inner_seconds > 0 ? double(steps) / inner_seconds : 0.0);
   s.add("es_fraction_of_generation", seconds > 0 ? es_seconds / seconds : 0.0);
   add_eval_summary(s, st.ppo_eval, "heldout_ppo");
-  add_eval_summary(s, st.last_eval, "heldout_mean");
+  if (K == 1) {
+    add_eval_summary(s, st.instances[0].last_eval, "heldout_mean");
+  } else {
+    // how reliably the config discovers: the spread over instances of the mean candidate's held-out score
+    // (normalised, averaged over envs and horizons) and how many beat PPO-clip on the paired tasks
+    std::vector<double> scores;
+    int64_t beat_ppo = 0, evaluated = 0;
+    for (int64_t k = 0; k < K; ++k) {
+      const std::vector<meta::EvalRow>& rows = st.instances[size_t(k)].last_eval;
+      add_eval_summary(s, rows, "heldout_mean_instance_" + std::to_string(k));
+      if (rows.empty()) continue;
+      double sum = 0.0;
+      bool above = !st.ppo_eval.empty();
+      for (const meta::EvalRow& r : rows) {
+        sum += r.norm_mean;
+        const meta::EvalRow* ppo = meta::matching_ppo_row(st.ppo_eval, r);
+        const MeanInterval d = ppo ? meta::paired_difference(r, *ppo) : MeanInterval{};
+        above = above && ppo && std::isfinite(d.half_width) && d.mean - d.half_width > 0.0;
+      }
+      scores.push_back(sum / double(rows.size()));
+      beat_ppo += above ? 1 : 0;
+      ++evaluated;
+    }
+    if (!scores.empty()) {
+      std::sort(scores.begin(), scores.end());
+      const size_t n = scores.size();
+      const double median = n % 2 ? scores[n / 2] : 0.5 * (scores[n / 2 - 1] + scores[n / 2]);
+      char text[128];
+      std::snprintf(text, sizeof(text), "median %.3f, range [%.3f, %.3f] over %zu instances", median, scores.front(),
+                    scores.back(), n);
+      s.add("heldout_mean_over_instances", std::string(text));
+      if (!st.ppo_eval.empty())
+        s.add("instances_above_ppo", std::to_string(beat_ppo) + " of " + std::to_string(evaluated) +
+                                         " (paired 95% interval above 0 on every env and horizon)");
+    }
+  }
   s.print(global.json);
 }
 

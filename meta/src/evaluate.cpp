@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 #include "lamarck/core/config.h"
 #include "lamarck/core/rng.h"
@@ -23,49 +24,71 @@ std::vector<EvalRow> evaluate_rule(const Exec& exec, const rl::TrainConfig& inne
                                    const std::string& label, const std::vector<std::string>& envs,
                                    const std::vector<int64_t>& horizons, int64_t seeds, uint64_t seed,
                                    const MetaConfig& baselines, int64_t* env_steps) {
+  return evaluate_rules(exec, inner, {rule}, {label}, envs, horizons, seeds, seed, baselines, env_steps).front();
+}
+
+std::vector<std::vector<EvalRow>> evaluate_rules(const Exec& exec, const rl::TrainConfig& inner,
+                                                 const std::vector<objectives::Rule>& rules,
+                                                 const std::vector<std::string>& labels,
+                                                 const std::vector<std::string>& envs,
+                                                 const std::vector<int64_t>& horizons, int64_t seeds, uint64_t seed,
+                                                 const MetaConfig& baselines, int64_t* env_steps) {
+  if (rules.empty() || labels.size() != rules.size())
+    throw InvalidArgument("evaluate_rules: " + std::to_string(rules.size()) + " rules and " +
+                          std::to_string(labels.size()) + " labels (one label per rule, at least one rule)");
+  for (const objectives::Rule& r : rules)
+    if (r.kind != rules[0].kind || r.theta.size() != rules[0].theta.size() ||
+        std::memcmp(&r.constants, &rules[0].constants, sizeof(r.constants)) != 0)
+      throw InvalidArgument("evaluate_rules: the rules evaluated together must share their kind and constants");
   for (int64_t h : horizons)
     if (h < inner.num_envs * inner.num_steps)
       throw InvalidArgument("evaluation horizon " + std::to_string(h) + " is less than one update (num_envs * num_steps = " +
                             std::to_string(inner.num_envs * inner.num_steps) + ")");
-  const auto update_rule = objectives::make_update_rule(rule);
+  const auto update_rule = objectives::make_update_rule(rules[0]);
   const int64_t dim = update_rule->num_params();
-  // every (env, horizon) group is one lockstep population of `seeds` agents on one held-out seed, agent s on
-  // its own random stream s (so every agent is an independent run, whatever agents_per_trainer splits)
+  std::vector<float> params;  // (rules, dim)
+  for (const objectives::Rule& r : rules) params.insert(params.end(), r.theta.begin(), r.theta.end());
+  // every (env, horizon) group trains on one held-out seed, agent s of every rule on its own random stream s
+  // (so every agent is an independent run, whatever agents_per_trainer splits, and rules are paired)
+  const size_t K = rules.size();
   std::vector<AgentTask> tasks;
   for (size_t e = 0; e < envs.size(); ++e)
     for (size_t h = 0; h < horizons.size(); ++h)
-      for (int64_t s = 0; s < seeds; ++s)
-        tasks.push_back(AgentTask{envs[e], horizons[h], held_out_seed(seed, int64_t(e), int64_t(h)), 0, uint64_t(s), ""});
-  const InnerResult result =
-      train_tasks(exec, inner, update_rule, tasks, rule.theta_ptr(), dim, baselines.agents_per_trainer);
+      for (size_t k = 0; k < K; ++k)
+        for (int64_t s = 0; s < seeds; ++s)
+          tasks.push_back(AgentTask{envs[e], horizons[h], held_out_seed(seed, int64_t(e), int64_t(h)), int64_t(k),
+                                    uint64_t(s), ""});
+  const InnerResult result = train_tasks(exec, inner, update_rule, tasks, params.empty() ? nullptr : params.data(),
+                                         dim, baselines.agents_per_trainer);
   if (env_steps) *env_steps += result.env_steps;
-  std::vector<EvalRow> rows;
+  std::vector<std::vector<EvalRow>> rows(K);
   size_t t = 0;
   for (size_t e = 0; e < envs.size(); ++e)
-    for (size_t h = 0; h < horizons.size(); ++h) {
-      std::vector<double> raw, norm;
-      EvalRow row;
-      row.objective = label;
-      row.env = envs[e];
-      row.timesteps = horizons[h];
-      row.seeds = seeds;
-      const double base = baselines.baseline(envs[e]);
-      for (int64_t s = 0; s < seeds; ++s, ++t) {
-        const double v = result.final_return[t];
-        if (!std::isfinite(v)) ++row.diverged;
-        raw.push_back(v);
-        norm.push_back(v / base);
+    for (size_t h = 0; h < horizons.size(); ++h)
+      for (size_t k = 0; k < K; ++k) {
+        std::vector<double> raw, norm;
+        EvalRow row;
+        row.objective = labels[k];
+        row.env = envs[e];
+        row.timesteps = horizons[h];
+        row.seeds = seeds;
+        const double base = baselines.baseline(envs[e]);
+        for (int64_t s = 0; s < seeds; ++s, ++t) {
+          const double v = result.final_return[t];
+          if (!std::isfinite(v)) ++row.diverged;
+          raw.push_back(v);
+          norm.push_back(v / base);
+        }
+        row.norm_values = norm;
+        const MeanInterval r = mean_interval(raw), n = mean_interval(norm);
+        row.mean = r.mean;
+        row.lo = r.mean - r.half_width;
+        row.hi = r.mean + r.half_width;
+        row.norm_mean = n.mean;
+        row.norm_lo = n.mean - n.half_width;
+        row.norm_hi = n.mean + n.half_width;
+        rows[k].push_back(row);
       }
-      row.norm_values = norm;
-      const MeanInterval r = mean_interval(raw), n = mean_interval(norm);
-      row.mean = r.mean;
-      row.lo = r.mean - r.half_width;
-      row.hi = r.mean + r.half_width;
-      row.norm_mean = n.mean;
-      row.norm_lo = n.mean - n.half_width;
-      row.norm_hi = n.mean + n.half_width;
-      rows.push_back(row);
-    }
   return rows;
 }
 

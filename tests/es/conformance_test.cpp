@@ -257,6 +257,8 @@ TEST_P(EveryStrategyBatch, InstancesMatchIndependentRuns) {
   }
   for (int64_t n = 0; n < 3; ++n) EXPECT_EQ(alone[size_t(n)]->mean(), batch.member(n).mean()) << name << " " << n;
   EXPECT_NE(batch.member(1).mean(), batch.member(2).mean()) << "instances have their own seeds";
+  EXPECT_EQ(batch.member(0).settings().seed, s.seed) << "instance 0 is the batch's settings run alone";
+  EXPECT_NE(batch.member(1).settings().seed, s.seed);
   if (name == "ipop_cma_es" || name == "bipop_cma_es") {
     EXPECT_TRUE(sizes_differed) << name << ": the flat-fitness member should have restarted with a larger population";
   }

@@ -113,7 +113,7 @@ TEST(FileFuzz, DamagedFilesAreRefusedNeverCrash) {
       {"meta checkpoint", run + "/checkpoint.bin", true,
        [](const std::string& p) {
          MetaState s;
-         load_binary(p, "meta_checkpoint", VersionRange(2, 3), s);
+         load_binary(p, "meta_checkpoint", VersionRange(4, 4), s);
        }},
       {"meta config", run + "/config.json", false, [](const std::string& p) { load_meta_config(p); }},
       {"train config", dir + "/train.json", false, [](const std::string& p) { load_config<rl::TrainConfig>(p); }},

@@ -68,8 +68,8 @@ TEST(MetaTrainer, ResumeIsBitIdentical) {
     MetaTrainer t(config, whole, Exec{Device::cpu, 1});
     t.run();
     EXPECT_EQ(t.state().generation, 3);
-    EXPECT_EQ(t.state().metrics.size(), 3u);
-    EXPECT_FALSE(t.state().last_eval.empty());
+    EXPECT_EQ(t.state().instances[0].metrics.size(), 3u);
+    EXPECT_FALSE(t.state().instances[0].last_eval.empty());
     EXPECT_FALSE(t.state().ppo_eval.empty());
   }
   {
@@ -92,33 +92,41 @@ TEST(MetaTrainer, ResumeIsBitIdentical) {
   std::filesystem::remove_all(split);
 }
 
-// A checkpoint of format version 2 (written before task samplers) still resumes, as a run of the default
-// sampler, and the run continues bit-identically.
-struct CheckpointV2 {
-  MetaState* state;
+// Checkpoints of format version 2 (written before task samplers) and 3 (before search instances: one
+// strategy's state, one set of logs) still resume, and the run continues bit-identically.
+struct CheckpointSingle {
+  const MetaState* state;
+  std::string es_state;  // the one strategy's Strategy::state_bytes()
+  uint32_t version;
   template <class Archive>
   void serialize(Archive& ar) {
-    state->serialize_v2(ar);
+    const InstanceLog& one = state->instances[0];
+    ar(state->generation, es_state, state->env_steps, state->diverged, one.metrics, one.evals, state->ppo_eval,
+       one.last_eval);
+    if (version >= 3) ar(state->sampler_name, state->sampler_state);
   }
 };
 
-TEST(MetaTrainer, ResumesAVersion2Checkpoint) {
+TEST(MetaTrainer, ResumesVersion2And3Checkpoints) {
   const MetaConfig config = tiny_config();
-  const std::string whole = temp_dir("v2_whole"), split = temp_dir("v2_split");
+  const std::string whole = temp_dir("old_whole");
   MetaTrainer(config, whole, Exec{Device::cpu, 1}).run();
-  {
-    MetaTrainer t(config, split, Exec{Device::cpu, 1});
-    t.run(1);
-    MetaState old = t.state();
-    save_binary(split + "/checkpoint.bin", "meta_checkpoint", 2, CheckpointV2{&old});
+  for (uint32_t version : {2u, 3u}) {
+    const std::string split = temp_dir("old_split" + std::to_string(version));
+    {
+      MetaTrainer t(config, split, Exec{Device::cpu, 1});
+      t.run(1);
+      save_binary(split + "/checkpoint.bin", "meta_checkpoint", version,
+                  CheckpointSingle{&t.state(), t.strategy().state_bytes(), version});
+    }
+    auto resumed = MetaTrainer::resume(split, Exec{Device::cpu, 1});
+    EXPECT_EQ(resumed->state().generation, 1);
+    EXPECT_EQ(resumed->state().sampler_name, "log_uniform_horizons");
+    resumed->run();
+    expect_same_files(whole, split);
+    std::filesystem::remove_all(split);
   }
-  auto resumed = MetaTrainer::resume(split, Exec{Device::cpu, 1});
-  EXPECT_EQ(resumed->state().generation, 1);
-  EXPECT_EQ(resumed->state().sampler_name, "log_uniform_horizons");
-  resumed->run();
-  expect_same_files(whole, split);
   std::filesystem::remove_all(whole);
-  std::filesystem::remove_all(split);
 }
 
 TEST(MetaTrainer, SameResultForOneAndTwoThreads) {
@@ -172,11 +180,110 @@ TEST(MetaTrainer, ClimbsAKnownFitness) {
   // the logged fitness of the generations rises with it
   const auto fitness_mean = [&](size_t g) {
     rapidjson::Document d;
-    d.Parse(t.state().metrics[g].c_str());
+    d.Parse(t.state().instances[0].metrics[g].c_str());
     return d["fitness_mean"].GetDouble();
   };
-  EXPECT_GT(fitness_mean(t.state().metrics.size() - 1), fitness_mean(0) + 0.2);
+  EXPECT_GT(fitness_mean(t.state().instances[0].metrics.size() - 1), fitness_mean(0) + 0.2);
   std::filesystem::remove_all(dir);
+}
+
+// Several search instances in one run (MetaConfig::instances): on the known fitness above, instance 0 must
+// be exactly the run of one instance (its rows are its own: a wrong offset or a fitness handed to the wrong
+// instance breaks this), the others must climb too, each from its own noise, and every instance writes its
+// own logs and objectives.
+TEST(MetaTrainer, InstancesAreIndependentSearchesInOneBatch) {
+  MetaConfig config = tiny_config();
+  config.rule = "lpo";
+  config.pop_size = 64;
+  config.sigma = 0.02;
+  config.lr = 0.02;
+  config.generations = 12;
+  config.eval_every = 0;
+  config.eval_ppo = false;
+  const auto known_fitness = [](const std::vector<float>& start) {
+    return [start](const std::vector<AgentTask>& tasks, const float* params, int64_t dim) {
+      InnerResult r;
+      for (const AgentTask& task : tasks) {
+        double sq = 0.0;
+        for (int64_t k = 0; k < dim; ++k) {
+          const double d = double(params[task.row * dim + k]) - (double(start[size_t(k)]) + 0.2);
+          sq += d * d;
+        }
+        r.final_return.push_back(475.0 * (1.0 - sq / (double(dim) * 0.04)));
+      }
+      return r;
+    };
+  };
+  const std::string one_dir = temp_dir("inst1"), three_dir = temp_dir("inst3");
+  MetaTrainer one(config, one_dir, Exec{Device::cpu, 1});
+  one.set_inner_loop(known_fitness(one.strategy().mean()));
+  one.run();
+  config.instances = 3;
+  MetaTrainer three(config, three_dir, Exec{Device::cpu, 2});
+  ASSERT_EQ(three.strategies().instances(), 3);
+  EXPECT_EQ(three.strategies().total_pop_size(), 3 * 64);
+  EXPECT_EQ(three.sample_tasks(0).size(), size_t(3 * 64 * config.tasks_per_candidate));
+  const std::vector<float> start = three.strategy(0).mean();
+  for (int64_t k = 1; k < 3; ++k) EXPECT_EQ(three.strategy(k).mean(), start) << "every instance starts at the same point";
+  three.set_inner_loop(known_fitness(start));
+  three.run();
+  // instance 0 is the one-instance run, line for line and bit for bit
+  EXPECT_EQ(three.state().instances[0].metrics, one.state().instances[0].metrics);
+  EXPECT_EQ(three.strategy(0).mean(), one.strategy(0).mean());
+  EXPECT_EQ(read_file(three_dir + "/instance_0/metrics.jsonl"), read_file(one_dir + "/metrics.jsonl"));
+  EXPECT_NE(three.strategy(1).mean(), three.strategy(2).mean()) << "instances search with their own noise";
+  for (int64_t k = 0; k < 3; ++k) {
+    const std::string dir = three_dir + "/instance_" + std::to_string(k);
+    EXPECT_EQ(three.instance_dir(k), dir);
+    ASSERT_EQ(three.state().instances[size_t(k)].metrics.size(), 12u);
+    rapidjson::Document first, last;
+    first.Parse(three.state().instances[size_t(k)].metrics.front().c_str());
+    last.Parse(three.state().instances[size_t(k)].metrics.back().c_str());
+    EXPECT_GT(last["fitness_mean"].GetDouble(), first["fitness_mean"].GetDouble() + 0.05) << "instance " << k;
+    const objectives::DiscoveredObjective o = objectives::load_objective(dir + "/objective_mean.json");
+    EXPECT_EQ(o.weights, three.strategy(k).mean()) << "instance " << k;
+    EXPECT_EQ(o.provenance.candidate, "mean (instance " + std::to_string(k) + ")");
+    EXPECT_TRUE(std::filesystem::exists(dir + "/config.json"));
+    EXPECT_TRUE(std::filesystem::exists(dir + "/objective_best.json"));
+  }
+  EXPECT_FALSE(std::filesystem::exists(three_dir + "/metrics.jsonl")) << "a run of instances logs per instance";
+  EXPECT_THROW(three.instance_dir(3), InvalidArgument);
+  std::filesystem::remove_all(one_dir);
+  std::filesystem::remove_all(three_dir);
+}
+
+// A run of two instances with the real trainer resumes bit-identically (checkpoint format 4: the batch's
+// state and every instance's logs) and evaluates each instance's mean on the same held-out tasks.
+TEST(MetaTrainer, InstancesResumeBitIdentically) {
+  MetaConfig config = tiny_config();
+  config.instances = 2;
+  const std::string whole = temp_dir("inst_whole"), split = temp_dir("inst_split");
+  {
+    MetaTrainer t(config, whole, Exec{Device::cpu, 2});
+    t.run();
+    for (const InstanceLog& log : t.state().instances) {
+      EXPECT_EQ(log.metrics.size(), 3u);
+      ASSERT_EQ(log.last_eval.size(), 1u);
+      EXPECT_EQ(log.last_eval[0].seeds, config.eval_seeds);
+    }
+    EXPECT_NE(t.state().instances[0].metrics, t.state().instances[1].metrics);
+  }
+  {
+    MetaTrainer t(config, split, Exec{Device::cpu, 1});
+    t.run(1);
+  }
+  auto resumed = MetaTrainer::resume(split, Exec{Device::cpu, 2});
+  EXPECT_EQ(resumed->state().generation, 1);
+  resumed->run();
+  EXPECT_EQ(read_file(whole + "/checkpoint.bin"), read_file(split + "/checkpoint.bin"));
+  for (const char* sub : {"/instance_0", "/instance_1"})
+    for (const char* name : {"metrics.jsonl", "eval.jsonl", "objective_mean.json", "objective_best.json", "config.json"}) {
+      const std::string a = read_file(whole + sub + "/" + name);
+      EXPECT_FALSE(a.empty()) << sub << "/" << name;
+      EXPECT_TRUE(a == read_file(split + sub + "/" + name)) << sub << "/" << name;
+    }
+  std::filesystem::remove_all(whole);
+  std::filesystem::remove_all(split);
 }
 
 TEST(MetaTrainer, TasksShareHorizonsWithinAntitheticPairs) {
@@ -231,8 +338,8 @@ TEST(MetaTrainer, DivergedAgentsAreCounted) {
   MetaTrainer t(config, dir, Exec{});
   t.run();
   EXPECT_GT(t.state().diverged, 0);
-  EXPECT_NE(t.state().metrics[0].find("\"nonfinite\":"), std::string::npos);
-  EXPECT_EQ(t.state().metrics[0].find("\"nonfinite\":0"), std::string::npos);
+  EXPECT_NE(t.state().instances[0].metrics[0].find("\"nonfinite\":"), std::string::npos);
+  EXPECT_EQ(t.state().instances[0].metrics[0].find("\"nonfinite\":0"), std::string::npos);
   std::filesystem::remove_all(dir);
 }
 

@@ -198,6 +198,49 @@ def test_es_envs_and_plot_happy_paths(tmp_path):
         assert (run_dir / "plots" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
 
 
+def test_meta_train_instances_are_independent_searches(tmp_path):
+    """`"instances": 3` runs three meta-training searches as one batch: each writes a run directory of its
+    own (metrics, evaluations, objectives, plots), instance 0 equals the run of one instance, and the summary
+    reports the spread over instances."""
+    cfg = {"rule": "lpo", "pop_size": 4, "generations": 2, "min_timesteps": 1024, "max_timesteps": 1024, "sigma": 0.5,
+           "tasks_per_candidate": 1, "eval_every": 0, "eval_seeds": 3, "envs": ["CartPole-v1"], "seed": 5,
+           "baselines": [{"env": "CartPole-v1", "value": 475.0}], "agents_per_trainer": 4,
+           "inner": {"num_envs": 4, "num_steps": 32, "hidden": [8, 8]}}
+    one_cfg, three_cfg = tmp_path / "one.json", tmp_path / "three.json"
+    one_cfg.write_text(json.dumps(cfg))
+    three_cfg.write_text(json.dumps({**cfg, "instances": 3}))
+    one, three = tmp_path / "one", tmp_path / "three"
+    out = run("-q", "meta-train", str(one_cfg), "--out", str(one), "--no-plot", "--json")
+    assert out.returncode == 0, out.stderr
+    out = run("-q", "meta-train", str(three_cfg), "--out", str(three), "--json")
+    assert out.returncode == 0, out.stderr
+    summary = json.loads(out.stdout)
+    assert summary["instances"] == 3
+    assert "over 3 instances" in summary["heldout_mean_over_instances"]
+    assert summary["instances_above_ppo"].endswith("(paired 95% interval above 0 on every env and horizon)")
+    for k in range(3):
+        assert f"heldout_mean_instance_{k}_CartPole-v1@1024" in summary
+        d = three / f"instance_{k}"
+        assert len((d / "metrics.jsonl").read_text().splitlines()) == 2
+        evals = [json.loads(line) for line in (d / "eval.jsonl").read_text().splitlines()]
+        assert [e["objective"] for e in evals] == ["ppo_clip", "mean"]
+        assert (d / "plots" / "meta_training.png").read_bytes()[:4] == b"\x89PNG"
+        assert lamarck.objectives.load(str(d / "objective_mean.json")).rule == "lpo"
+    assert (three / "instance_0" / "metrics.jsonl").read_text() == (one / "metrics.jsonl").read_text()
+    assert (three / "instance_1" / "metrics.jsonl").read_text() != (three / "instance_2" / "metrics.jsonl").read_text()
+    # the held-out tasks are shared: instance 0's evaluation is the one-instance run's
+    assert (three / "instance_0" / "eval.jsonl").read_text() == (one / "eval.jsonl").read_text()
+    # zero instances is a config error naming the field
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({**cfg, "instances": 0}))
+    out = run("-q", "meta-train", str(bad), "--out", str(tmp_path / "bad"))
+    assert out.returncode > 0 and "instances" in out.stderr, out.stderr
+    # a finished run resumes as one of three instances
+    out = run("-q", "meta-train", "--resume", str(three), "--no-plot", "--json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["generations"] == 2
+
+
 def test_es_instances_run_as_one_batch(tmp_path):
     """`es --instances N`: N independent instances (IPOP grows each one's population at its own restarts),
     a log row per instance per generation, the batch's checkpoint, and the spread in the summary."""

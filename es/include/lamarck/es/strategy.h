@@ -192,7 +192,8 @@ class Strategy {
 };
 
 // Several independent instances of one strategy advanced as one batch (a leading instance axis).
-// Instance n uses seed fold(settings.seed, n); instances run in parallel over CPU threads. Members may
+// Instance 0 uses settings.seed (a batch of one is the strategy alone), instance n > 0 the seed
+// fold(settings.seed, n); instances run in parallel over CPU threads. Members may
 // have populations of different sizes: IPOP/BIPOP grow each instance's at its own restarts. The batch's
 // population is the members' populations one after another: member n's pop_size(n) rows start at row
 // offset(n), total_pop_size() rows in all. Sizes can change in tell(): read them again before each ask.
@@ -208,7 +209,8 @@ class StrategyBatch {
   int64_t dim() const { return members_.front()->dim(); }
   // population (total_pop_size(), D); fitness (total_pop_size()), member n's from offset(n).
   void ask(float* population) const;
-  void tell(const float* population, const float* fitness);
+  // What each member's tell saw (instances()).
+  std::vector<TellInfo> tell(const float* population, const float* fitness);
   Strategy& member(int64_t n) { return *members_[size_t(n)]; }
   const Strategy& member(int64_t n) const { return *members_[size_t(n)]; }
   // Checkpoints: every member's state (Strategy::state_bytes, population sizes included); restoring them

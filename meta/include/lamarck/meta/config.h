@@ -47,6 +47,12 @@ struct MetaConfig {
   std::vector<EsOption> es_options;    // any other strategy option
   int64_t generations = 20;
   uint64_t seed = 0;
+  // Independent searches (meta-seeds) run as one es::StrategyBatch: instance 0 is the run of `seed`, instance
+  // k > 0 searches with a seed derived from it, from the same start. Each instance keeps its own search
+  // distribution, logs and objectives (run_dir/instance_K/ when instances > 1); the generation's agents of
+  // every instance train together, on the generation's shared task draws (common random numbers across
+  // instances too). A measure of how reliably a config discovers, in one run.
+  int64_t instances = 1;
   // ---- the task distribution: each candidate trains one agent per env per task slot
   std::vector<std::string> envs = {"CartPole-v1"};
   int64_t tasks_per_candidate = 1;     // task slots (distinct seeds and horizons) per env
@@ -76,6 +82,7 @@ struct MetaConfig {
     v("es_options", es_options);
     v("generations", generations).at_least(1);
     v("seed", seed);
+    v("instances", instances).at_least(1);
     v("envs", envs).non_empty();
     v("tasks_per_candidate", tasks_per_candidate).at_least(1);
     v("min_timesteps", min_timesteps).at_least(1);

@@ -54,6 +54,15 @@ std::vector<EvalRow> evaluate_rule(const Exec& exec, const rl::TrainConfig& inne
                                    const std::string& label, const std::vector<std::string>& envs,
                                    const std::vector<int64_t>& horizons, int64_t seeds, uint64_t seed,
                                    const MetaConfig& baselines, int64_t* env_steps = nullptr);
+// The same for several rules of one kind and constants at once (their agents train together): rule k's
+// agents train on the same held-out tasks and streams as rule 0's (paired), and its rows, labelled
+// labels[k], are the k-th list. A single rule's rows equal evaluate_rule's.
+std::vector<std::vector<EvalRow>> evaluate_rules(const Exec& exec, const rl::TrainConfig& inner,
+                                                 const std::vector<objectives::Rule>& rules,
+                                                 const std::vector<std::string>& labels,
+                                                 const std::vector<std::string>& envs,
+                                                 const std::vector<int64_t>& horizons, int64_t seeds, uint64_t seed,
+                                                 const MetaConfig& baselines, int64_t* env_steps = nullptr);
 
 // One JSON line of a row (for eval.jsonl); with `ppo`, the row of PPO-clip on the same tasks, it also holds
 // the paired difference row - ppo ("vs_ppo_mean", "vs_ppo_lo", "vs_ppo_hi").

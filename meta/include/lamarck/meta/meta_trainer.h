@@ -12,6 +12,8 @@
 // bit-identically to an uninterrupted one.
 //
 // Run directory:
+// With config.instances > 1, every instance's metrics, evaluations and objectives are in instance_K/ (a
+// directory laid out like a run of one instance); config.json, timing.jsonl and the checkpoint stay here.
 //   config.json           the resolved config (every field)
 //   metrics.jsonl         one line per generation: fitness mean/best/worst, NaN count, sigma, |mean|
 //   eval.jsonl            held-out evaluations (mean candidate, and PPO-clip once) per env and horizon
@@ -38,27 +40,39 @@
 
 namespace lamarck::meta {
 
+// The logs of one search instance (MetaConfig::instances).
+struct InstanceLog {
+  std::vector<std::string> metrics;   // metrics.jsonl lines
+  std::vector<std::string> evals;     // eval.jsonl lines
+  std::vector<EvalRow> last_eval;     // the latest evaluation of the instance's mean candidate
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(metrics, evals, last_eval);
+  }
+};
+
 // What a checkpoint holds.
 struct MetaState {
   int64_t generation = 0;             // completed generations
-  std::string es_state;               // Strategy::state_bytes()
+  std::string es_state;               // StrategyBatch::state_bytes() (format 4 on; before: Strategy::state_bytes())
   int64_t env_steps = 0;              // agent env steps so far (training and evaluation)
   int64_t diverged = 0;               // diverged agents so far
-  std::vector<std::string> metrics;   // metrics.jsonl lines
-  std::vector<std::string> evals;     // eval.jsonl lines
-  std::vector<EvalRow> ppo_eval;      // PPO-clip on the held-out tasks (computed once)
-  std::vector<EvalRow> last_eval;     // the latest evaluation of the mean candidate
+  std::vector<EvalRow> ppo_eval;      // PPO-clip on the held-out tasks (computed once, shared by the instances)
+  std::vector<InstanceLog> instances; // (config.instances)
   std::string sampler_name;           // the TaskSampler of the run, and its state (format version 3 on)
   std::string sampler_state;
   template <class Archive>
   void serialize(Archive& ar) {
-    serialize_v2(ar);
-    ar(sampler_name, sampler_state);
+    ar(generation, es_state, env_steps, diverged, ppo_eval, instances, sampler_name, sampler_state);
   }
-  // Format version 2 (before task samplers): a run of the default sampler, which keeps no state.
+  // Formats 2 (before task samplers: a run of the default sampler, which keeps no state) and 3 (before
+  // instances): one search, whose es_state is a Strategy's.
   template <class Archive>
-  void serialize_v2(Archive& ar) {
-    ar(generation, es_state, env_steps, diverged, metrics, evals, ppo_eval, last_eval);
+  void load_single(Archive& ar, uint32_t version) {
+    instances.assign(1, InstanceLog{});
+    InstanceLog& one = instances[0];
+    ar(generation, es_state, env_steps, diverged, one.metrics, one.evals, ppo_eval, one.last_eval);
+    if (version >= 3) ar(sampler_name, sampler_state);
   }
 };
 
@@ -89,22 +103,28 @@ class MetaTrainer {
 
   const MetaConfig& config() const { return config_; }
   const MetaState& state() const { return state_; }
-  const es::Strategy& strategy() const { return *es_; }
+  // The search instances (config.instances) and instance k's strategy.
+  const es::StrategyBatch& strategies() const { return *es_; }
+  const es::Strategy& strategy(int64_t instance = 0) const { return es_->member(instance); }
   const std::string& run_dir() const { return run_dir_; }
+  // Where instance k writes its logs and objectives: the run directory for a run of one instance, else
+  // run_dir/instance_K (each laid out like a run directory of one instance, config.json included).
+  std::string instance_dir(int64_t instance) const;
   const std::vector<GenerationTiming>& timings() const { return timings_; }
-  // The rule with the strategy's current mean.
-  objectives::Rule mean_rule() const;
-  std::string objective_path() const { return run_dir_ + "/objective_mean.json"; }
-  // The tasks of a generation, from the task sampler (the default's: ordered (env, slot, candidate), pairs
-  // (2k, 2k + 1) share their horizon).
+  // The rule with instance k's current mean.
+  objectives::Rule mean_rule(int64_t instance = 0) const;
+  std::string objective_path(int64_t instance = 0) const { return instance_dir(instance) + "/objective_mean.json"; }
+  // The tasks of a generation for the population's rows (every instance's, one after another), from the task
+  // sampler (the default's: ordered (env, slot, row), pairs (2k, 2k + 1) share their horizon).
   std::vector<AgentTask> sample_tasks(int64_t generation) const;
   const TaskSampler& task_sampler() const { return *sampler_; }
-  // Fitness per candidate: mean over its tasks of final return / baseline(env); NaN if any agent diverged.
+  // Fitness per population row: mean over its tasks of final return / baseline(env); NaN if any agent
+  // diverged.
   std::vector<float> score(const std::vector<AgentTask>& tasks, const InnerResult& result) const;
 
  private:
   MetaTrainer(MetaConfig config, std::string run_dir, Exec exec, std::unique_ptr<TaskSampler> sampler, bool resuming);
-  void log_generation(const es::TellInfo& info, const std::vector<float>& fitness, int64_t nonfinite);
+  void log_generation(int64_t instance, const es::TellInfo& info, const std::vector<float>& fitness);
   void evaluate_mean();
   void write_outputs();
   void checkpoint();
@@ -114,7 +134,7 @@ class MetaTrainer {
   std::string run_dir_;
   Exec exec_;
   objectives::RuleKind kind_;
-  std::unique_ptr<es::Strategy> es_;
+  std::unique_ptr<es::StrategyBatch> es_;
   std::shared_ptr<const rl::UpdateRule> rule_;
   std::unique_ptr<TaskSampler> sampler_;
   InnerLoop inner_loop_;  // empty: train_tasks
