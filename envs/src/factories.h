@@ -24,6 +24,11 @@ struct EnvEntry {
   std::function<std::string(const std::string& params_json)> params;  // resolved Params as JSON
   bool cpu_only = false;  // a CpuBatched env (its simulation is not plain data): no CUDA
   std::function<Image(const Spec& spec, const float* obs)> draw;  // one frame from an observation row
+  // Levels with a text form (the maze's prefab strings): text -> the level's fields as JSON, and back
+  // (from a level's JSON as BatchEnv::get_level gives it); and a level drawn whole. Empty: none.
+  std::function<std::string(const std::string& text)> level_from_text;
+  std::function<std::string(const std::string& level_json)> level_to_text;
+  std::function<Image(const std::string& level_json)> draw_level;
 };
 
 // The entry with its frames drawn by `draw` (render.h primitives).
@@ -32,10 +37,11 @@ inline EnvEntry with_drawing(EnvEntry e, std::function<Image(const Spec&, const 
   return e;
 }
 
-// Each family appends its entries (classic.cpp, minatar.cpp).
+// Each family appends its entries (classic.cpp, minatar.cpp, box2d.cpp, maze.cpp).
 void add_classic_envs(std::vector<EnvEntry>& out);
 void add_minatar_envs(std::vector<EnvEntry>& out);
 void add_box2d_envs(std::vector<EnvEntry>& out);
+void add_maze_envs(std::vector<EnvEntry>& out);
 
 // The entry of env type Env under `name`, with `defaults` as the Params that params_json overrides, batched
 // by Batch: Batched<Env> (POD state: CPU and CUDA) or CpuBatched<Env> (CPU only).

@@ -50,6 +50,28 @@ void box(Image& im, double x0, double y0, double x1, double y1, Rgb c) {
     for (int x = int(x0); x <= int(x1); ++x) im.set(x, y, c.r, c.g, c.b);
 }
 
+Image tile_images(const std::vector<Image>& images, int columns, int gap, Rgb background) {
+  if (images.empty()) throw InvalidArgument("tile_images: no images");
+  if (columns < 1) throw InvalidArgument("tile_images: columns must be at least 1");
+  const int w = images[0].width, h = images[0].height, n = int(images.size());
+  const int cols = std::min(columns, n), rows = (n + cols - 1) / cols;
+  Image out;
+  out.width = cols * w + (cols - 1) * gap;
+  out.height = rows * h + (rows - 1) * gap;
+  out.fill(background.r, background.g, background.b);
+  for (int k = 0; k < n; ++k) {
+    const Image& im = images[size_t(k)];
+    if (im.width != w || im.height != h)
+      throw InvalidArgument("tile_images: image " + std::to_string(k) + " is " + std::to_string(im.width) + "x" +
+                            std::to_string(im.height) + ", the first is " + std::to_string(w) + "x" + std::to_string(h));
+    const int ox = (k % cols) * (w + gap), oy = (k / cols) * (h + gap);
+    for (int y = 0; y < h; ++y)
+      std::copy_n(im.rgb.begin() + ptrdiff_t(size_t(y) * size_t(w) * 3), size_t(w) * 3,
+                  out.rgb.begin() + ptrdiff_t((size_t(oy + y) * size_t(out.width) + size_t(ox)) * 3));
+  }
+  return out;
+}
+
 namespace {
 
 uint32_t crc32(const uint8_t* data, size_t n, uint32_t crc = 0) {

@@ -12,6 +12,7 @@ const std::vector<detail::EnvEntry>& entries() {
     detail::add_classic_envs(out);
     detail::add_minatar_envs(out);
     detail::add_box2d_envs(out);
+    detail::add_maze_envs(out);
     return out;
   }();
   return table;
@@ -58,6 +59,26 @@ Image render_observation(const Spec& spec, const float* obs) {
 
 std::string env_params_json(const std::string& name, const std::string& params_json) {
   return find(name).params(params_json);
+}
+
+bool env_has_level_text(const std::string& name) { return bool(find(name).level_from_text); }
+
+std::string level_from_text(const std::string& name, const std::string& text) {
+  const detail::EnvEntry& e = find(name);
+  if (!e.level_from_text) throw InvalidArgument(name + " has no text form of its levels (give levels as JSON)");
+  return e.level_from_text(text);
+}
+
+std::string level_to_text(const std::string& name, const std::string& level_json) {
+  const detail::EnvEntry& e = find(name);
+  if (!e.level_to_text) throw InvalidArgument(name + " has no text form of its levels");
+  return e.level_to_text(level_json);
+}
+
+Image render_level(const std::string& name, const std::string& level_json) {
+  const detail::EnvEntry& e = find(name);
+  if (!e.draw_level) throw InvalidArgument("render: " + name + " has no level drawing");
+  return e.draw_level(level_json);
 }
 
 }  // namespace lamarck::envs

@@ -1,7 +1,9 @@
 // lamarck envs list | bench | render: the registered environments, their batched throughput, and
 // PNG frames of a rollout.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <sstream>
 
@@ -60,6 +62,26 @@ struct DeviceActions {
 };
 
 // Steps per second of `env` over `steps` batched steps (after a short warm-up).
+// The roofline of writing observations: bytes/s of one thread's memset over a buffer of `bytes` (the size
+// of the batch's observation rows, so it stays in the same level of the cache hierarchy), best of 5.
+double memset_bytes_per_second(size_t bytes) {
+  std::vector<char> buffer(bytes);
+  double best = 0;
+  for (int trial = 0; trial < 5; ++trial) {
+    const auto start = std::chrono::steady_clock::now();
+    int64_t rounds = 0;
+    double seconds = 0;
+    do {
+      std::memset(buffer.data(), int(rounds & 0x7f), bytes);
+      asm volatile("" : : "r"(buffer.data()) : "memory");  // keep every memset
+      ++rounds;
+      seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    } while (seconds < 0.02);
+    best = std::max(best, double(rounds) * double(bytes) / seconds);
+  }
+  return best;
+}
+
 double measure(BatchEnv& env, const DeviceActions& actions, int64_t steps, uint64_t seed) {
   env.reset(seed);
   for (size_t k = 0; k < 3; ++k) actions.step(env, k);
@@ -124,6 +146,14 @@ void add_envs_command(CLI::App& app, const GlobalOptions& global) {
     s.add("batch", o.batch);
     s.add("steps", o.steps);
     s.add("steps_per_second", fast);
+    if (exec.device == Device::cpu) {
+      // observation writes against one core's memset bandwidth (per thread)
+      const double obs_bytes = double(env->spec().observation.size()) * sizeof(float);
+      const double roofline = memset_bytes_per_second(size_t(o.batch * env->spec().observation.size()) * sizeof(float));
+      s.add("observation_bytes_per_second", fast * obs_bytes);
+      s.add("memset_bytes_per_second_one_thread", roofline);
+      s.add("observation_write_fraction_per_thread", fast * obs_bytes / (roofline * cpu_threads(exec)));
+    }
     if (!o.no_reference) {
       // the comparison loop: the plain per-instance kernel (one env at a time, auto-reset inline)
       auto plain = envs::make_reference_env(o.env, o.batch, exec, o.params);

@@ -3,12 +3,13 @@
 Submodules:
   lamarck.envs        batched environments as Gymnasium-style vector envs
   lamarck.es          evolution strategies with ask/tell
+  lamarck.maze        maze levels: holdout sets, text, telemetry, generator and mutator
   lamarck.objectives  discovered objectives: load, inspect, evaluate the drift
   lamarck.rl          inner-loop training (lamarck.train) and the registered update rules
 """
 from . import _lamarck
 from ._lamarck import Error, __version__, with_cuda
-from . import envs, es, objectives, rl  # noqa: F401
+from . import envs, es, maze, objectives, rl  # noqa: F401
 from .rl import train, update_rule_names  # noqa: F401
 
-__all__ = ["Error", "__version__", "with_cuda", "envs", "es", "objectives", "rl", "train", "update_rule_names"]
+__all__ = ["Error", "__version__", "with_cuda", "envs", "es", "maze", "objectives", "rl", "train", "update_rule_names"]

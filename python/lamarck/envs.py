@@ -187,19 +187,46 @@ class VectorEnv:
         """The levels (dicts of every Params field) of the instances `ids` (default: all)."""
         return [json.loads(self._env.get_level(i)) for i in self._instances(ids)]
 
-    def set_levels(self, levels, ids=None):
-        """Gives the instances `ids` (default: all) their levels: one dict for all, or one per instance.
+    @property
+    def levels(self):
+        """Every instance's level (a list of dicts); assigning a dict or a list sets them (set_levels)."""
+        return self.get_levels()
 
-        A dict overrides fields of each instance's current level and is validated (unknown keys name the
-        nearest valid one; types and ranges are checked); on an error no level is written. The dynamics
-        change at once; the initial state from each instance's next reset (see reset_instances).
+    @levels.setter
+    def levels(self, levels):
+        self.set_levels(levels)
+
+    def level_text(self, i):
+        """Instance i's level as text, for envs whose levels have one (the maze's prefab strings)."""
+        return _core.level_to_text(self.env_id, self._env.get_level(int(i)))
+
+    def level_image(self, i):
+        """Instance i's whole level drawn as an RGB (H, W, 3) uint8 array (envs that draw levels)."""
+        return _core.render_level(self.env_id, self._env.get_level(int(i)))
+
+    def _level_json(self, level):
+        if isinstance(level, dict):
+            return json.dumps(level)
+        if isinstance(level, str):
+            # the env's text form (the maze's prefab strings: '#' walls, 'G' goal, '>' 'v' '<' '^' agent)
+            return _core.level_from_text(self.env_id, level)
+        raise ValueError(f"a level must be a dict or a text string, got {type(level).__name__}")
+
+    def set_levels(self, levels, ids=None):
+        """Gives the instances `ids` (default: all) their levels: one level for all, or one per instance.
+
+        A level is a dict that overrides fields of each instance's current level, or, for envs whose
+        levels have a text form (the maze), a text string. Levels are validated (unknown keys name the
+        nearest valid one; types, ranges and the env's own rules are checked); on an error no level is
+        written. The dynamics change at once; the initial state from each instance's next reset (see
+        reset_instances).
         """
         instances = self._instances(ids)
-        if isinstance(levels, dict):
+        if isinstance(levels, (dict, str)):
             levels = [levels]
-        if not isinstance(levels, (list, tuple)) or not all(isinstance(x, dict) for x in levels):
-            raise ValueError("levels must be a dict or a list of dicts")
-        self._env.set_levels(instances, [json.dumps(x) for x in levels])
+        if not isinstance(levels, (list, tuple)):
+            raise ValueError("levels must be a level (dict or text) or a list of them")
+        self._env.set_levels(instances, [self._level_json(x) for x in levels])
 
     def level_bytes(self, i):
         """Instance i's level in its compact canonical binary form (equal levels, equal bytes)."""
@@ -232,10 +259,14 @@ class VectorEnv:
         return f"lamarck.envs.VectorEnv({self.env_id!r}, num_envs={self.num_envs})"
 
 
-def make_vec(env_id, num_envs, seed=None, device="cpu", **params):
+def make_vec(env_id, num_envs, seed=None, device="cpu", levels=None, **params):
     """A Gymnasium-style vector env of num_envs instances of env_id.
 
     params override fields of the env's Params (validated: unknown keys name the nearest valid one),
-    e.g. ``make_vec("CartPole-v1", 16, gravity=12.0)``.
+    e.g. ``make_vec("CartPole-v1", 16, gravity=12.0)``. levels: one level for every instance or one per
+    instance (dicts, or text for the maze, e.g. ``lamarck.maze.holdout_set()``), as set_levels.
     """
-    return VectorEnv(env_id, num_envs, seed=seed, device=device, **params)
+    env = VectorEnv(env_id, num_envs, seed=seed, device=device, **params)
+    if levels is not None:
+        env.set_levels(levels)
+    return env

@@ -14,6 +14,8 @@
 
 #include "bindings.h"
 #include "lamarck/core/device_array.h"
+#include "lamarck/core/rng.h"
+#include "lamarck/envs/maze/levels.h"
 #include "lamarck/envs/registry.h"
 
 namespace py = pybind11;
@@ -183,9 +185,78 @@ class PyBatchEnv {
   DeviceArray<char> actions_;
 };
 
+py::array_t<uint8_t> image_array(const envs::Image& im) {
+  py::array_t<uint8_t> out({py::ssize_t(im.height), py::ssize_t(im.width), py::ssize_t(3)});
+  std::memcpy(out.mutable_data(), im.rgb.data(), im.rgb.size());
+  return out;
+}
+
+// lamarck._lamarck.envs.maze: levels as JSON strings (python/lamarck/maze.py turns them into dicts).
+void bind_maze(py::module_ m) {
+  namespace mz = envs::maze;
+  m.def("holdout_names", &mz::holdout_names);
+  m.def("standard_holdout_names", &mz::standard_holdout_names);
+  m.def("holdout", [](const std::string& name) { return mz::level_json(mz::holdout_level(name)); }, py::arg("name"));
+  m.def("parse", [](const std::string& text) { return mz::level_json(mz::parse_level(text)); }, py::arg("text"));
+  m.def("text", [](const std::string& json) { return mz::level_text(mz::level_from_json(json)); }, py::arg("level"));
+  m.def("validate", [](const std::string& json) { mz::level_from_json(json); }, py::arg("level"));
+  m.def(
+      "stats",
+      [](const std::string& json, int32_t max_steps, bool penalize_time) {
+        const mz::LevelStats s = mz::level_stats(mz::level_from_json(json), max_steps, penalize_time);
+        py::dict d;
+        d["walls"] = s.walls;
+        d["solvable"] = s.solvable;
+        d["shortest_path"] = s.shortest_path;
+        d["optimal_actions"] = s.optimal_actions;
+        d["optimal_return"] = s.optimal_return;
+        return d;
+      },
+      py::arg("level"), py::arg("max_steps") = 250, py::arg("penalize_time") = true);
+  m.def(
+      "generate",
+      [](int64_t n, int width, int height, int n_walls, uint64_t seed) {
+        if (n < 0) throw InvalidArgument("maze.generate: n must be >= 0");
+        if (width < 1 || width > mz::kMaxSide || height < 1 || height > mz::kMaxSide)
+          throw InvalidArgument("maze.generate: width and height must be in [1, " + std::to_string(mz::kMaxSide) + "]");
+        if (n_walls < 0 || n_walls > width * height - 2)
+          throw InvalidArgument("maze.generate: n_walls must be in [0, width * height - 2 = " +
+                                std::to_string(width * height - 2) + "]");
+        std::vector<std::string> out;
+        for (int64_t i = 0; i < n; ++i) {
+          Philox rng(derive_key(seed, 0x6d617a65, uint64_t(i), 0));
+          out.push_back(mz::level_json(mz::generate_level(width, height, n_walls, rng)));
+        }
+        return out;
+      },
+      py::arg("n"), py::arg("width"), py::arg("height"), py::arg("n_walls"), py::arg("seed"));
+  m.def(
+      "mutate",
+      [](const std::vector<std::string>& levels, int n_edits, uint64_t seed) {
+        if (n_edits < 0) throw InvalidArgument("maze.mutate: n_edits must be >= 0");
+        std::vector<std::string> out;
+        for (size_t i = 0; i < levels.size(); ++i) {
+          mz::Layout l = mz::level_from_json(levels[i]);
+          Philox rng(derive_key(seed, 0x6d757461, uint64_t(i), 0));
+          mz::mutate_level(l, n_edits, rng);
+          out.push_back(mz::level_json(l));
+        }
+        return out;
+      },
+      py::arg("levels"), py::arg("n_edits"), py::arg("seed"));
+  m.def("image", [](const std::string& json, int cell) { return image_array(mz::draw_level(mz::level_from_json(json), cell)); },
+        py::arg("level"), py::arg("cell") = 24);
+}
+
 }  // namespace
 
 void bind_envs(py::module_ m) {
+  bind_maze(m.def_submodule("maze", "maze levels: holdouts, text, telemetry, generator and mutator"));
+  m.def("has_level_text", &envs::env_has_level_text, py::arg("name"));
+  m.def("level_from_text", &envs::level_from_text, py::arg("name"), py::arg("text"));
+  m.def("level_to_text", &envs::level_to_text, py::arg("name"), py::arg("level_json"));
+  m.def("render_level", [](const std::string& name, const std::string& json) { return image_array(envs::render_level(name, json)); },
+        py::arg("name"), py::arg("level_json"));
   m.def("names", [] { return envs::env_names(); }, "Every registered env name.");
   m.def("describe", &envs::env_description, py::arg("name"));
   m.def("params_json", &envs::env_params_json, py::arg("name"), py::arg("params_json") = "",

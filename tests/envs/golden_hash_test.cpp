@@ -27,6 +27,7 @@ const std::map<std::string, uint64_t>& pinned_hashes() {
       {"Box2D/PushBox", 0xac658d7cedf9b9d4ull},
       {"Acrobot-v1", 0x6bebbdf12329ae1dull},
       {"CartPole-v1", 0x0a550538377c2a73ull},
+      {"Maze", 0x809ab659d1cf5893ull},
       {"MinAtar/Asterix", 0x3790df06ca43584dull},
       {"MinAtar/Asterix-ref", 0x67bd2743b570d9b4ull},
       {"MinAtar/Breakout", 0xf56473f6cccf4ef2ull},

@@ -17,6 +17,9 @@
 //   static constexpr bool kObserveStrided;    // optional, true: observe is a template on the output type
 //                                             // (float* or StridedObs) and the CUDA step writes through a
 //                                             // strided view, then transposes (for large observations)
+//   static constexpr bool kSimdAcrossInstances;  // optional, false: the CPU fast path runs instances one
+//                                             // after another instead of asking for SIMD across them (for
+//                                             // steps with per-instance table lookups, e.g. maze walls)
 //
 // Randomness: instance i of a batch reset with `seed` owns the Philox key derive_key(seed, kEnvStream,
 // i, 0) and a block counter; every step() and reset() starts at a fresh block, so the numbers an
@@ -62,6 +65,13 @@ template <class Env, class = void>
 struct ObserveStrided : std::false_type {};
 template <class Env>
 struct ObserveStrided<Env, std::void_t<decltype(Env::kObserveStrided)>> : std::bool_constant<Env::kObserveStrided> {};
+
+// Whether Env asks for SIMD across instances on the CPU (the default; see the interface above).
+template <class Env, class = void>
+struct SimdAcrossInstances : std::true_type {};
+template <class Env>
+struct SimdAcrossInstances<Env, std::void_t<decltype(Env::kSimdAcrossInstances)>>
+    : std::bool_constant<Env::kSimdAcrossInstances> {};
 
 // Raw device pointers of a batch: what a kernel needs to step or reset instance i.
 template <class Env>
@@ -296,11 +306,19 @@ void step_cpu(const BatchView<Env>& v, const typename Env::Action* actions, int6
         // instances are independent: ask for SIMD (bitwise the same arithmetic, -ffp-contract=off)
         const typename Env::Params p = v.params[0];
         uint32_t any_ended = 0;
+        if constexpr (SimdAcrossInstances<Env>::value) {
 #pragma omp simd reduction(| : any_ended)
-        for (int64_t i = begin; i < end; ++i) {
-          physics_one(w, i, p, acts);
-          Env::observe(p, w.load_state(i), w.obs + i * Env::kObsSize);
-          any_ended |= uint32_t(w.terminated[i] | w.truncated[i]);
+          for (int64_t i = begin; i < end; ++i) {
+            physics_one(w, i, p, acts);
+            Env::observe(p, w.load_state(i), w.obs + i * Env::kObsSize);
+            any_ended |= uint32_t(w.terminated[i] | w.truncated[i]);
+          }
+        } else {
+          for (int64_t i = begin; i < end; ++i) {
+            physics_one(w, i, p, acts);
+            Env::observe(p, w.load_state(i), w.obs + i * Env::kObsSize);
+            any_ended |= uint32_t(w.terminated[i] | w.truncated[i]);
+          }
         }
         if (any_ended)
           for (int64_t i = begin; i < end; ++i)
@@ -575,8 +593,9 @@ class Batched final : public LevelledBatchEnv<typename Env::Params> {
 // Params from optional JSON (validated against Params::fields: unknown keys, types, ranges).
 template <class Params>
 Params params_from_json(const std::string& json, const std::string& env_name, Params defaults = Params()) {
-  if (json.empty()) return defaults;
-  return parse_config<Params>(json, env_name + " params", defaults);
+  const Params p = json.empty() ? defaults : parse_config<Params>(json, env_name + " params", defaults);
+  validate_params(p);
+  return p;
 }
 
 }  // namespace lamarck::envs

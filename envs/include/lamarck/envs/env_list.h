@@ -11,6 +11,7 @@
 #include "lamarck/envs/classic/cartpole.h"
 #include "lamarck/envs/classic/mountain_car.h"
 #include "lamarck/envs/classic/pendulum.h"
+#include "lamarck/envs/maze/maze.h"
 #include "lamarck/envs/minatar/asterix.h"
 #include "lamarck/envs/minatar/breakout.h"
 #include "lamarck/envs/minatar/freeway.h"
@@ -27,7 +28,8 @@
   X(minatar::MinAtar<minatar::Breakout>)     \
   X(minatar::MinAtar<minatar::Freeway>)      \
   X(minatar::MinAtar<minatar::Seaquest>)     \
-  X(minatar::MinAtar<minatar::SpaceInvaders>)
+  X(minatar::MinAtar<minatar::SpaceInvaders>) \
+  X(maze::Maze)
 
 namespace lamarck::envs {
 

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "lamarck/core/config.h"
@@ -13,6 +15,17 @@
 
 namespace lamarck::envs {
 
+// Params may declare `void validate() const` for rules across fields (a maze's agent on a free cell inside
+// its grid): it runs on every Params an env is made with or given as a level, after the field checks.
+template <class Params, class = void>
+struct HasValidate : std::false_type {};
+template <class Params>
+struct HasValidate<Params, std::void_t<decltype(std::declval<const Params&>().validate())>> : std::true_type {};
+template <class Params>
+void validate_params(const Params& p) {
+  if constexpr (HasValidate<Params>::value) p.validate();
+}
+
 template <class Params>
 class LevelTable {
  public:
@@ -20,11 +33,19 @@ class LevelTable {
   LevelTable(std::string env_name, int64_t n) : name_(std::move(env_name)), n_(n) {}
   void set_name(const std::string& name) { name_ = name; }
 
-  // Shared (size 1) or per-instance (size n) levels.
+  // Shared (size 1) or per-instance (size n) levels, each validated (validate_params) before any is taken.
   void assign(std::vector<Params> levels) {
     if (levels.size() != 1 && int64_t(levels.size()) != n_)
       throw InvalidArgument(name_ + ": expected 1 or " + std::to_string(n_) + " levels, got " +
                             std::to_string(levels.size()));
+    for (size_t i = 0; i < levels.size(); ++i) {
+      try {
+        validate_params(levels[i]);
+      } catch (const InvalidArgument& e) {
+        throw InvalidArgument(name_ + (levels.size() > 1 ? ", instance " + std::to_string(i) : std::string()) +
+                              ": " + e.what());
+      }
+    }
     levels_ = std::move(levels);
   }
   const std::vector<Params>& all() const { return levels_; }

@@ -30,6 +30,12 @@ void box(Image& im, double x0, double y0, double x1, double y1, Rgb c);  // fill
 // The frame of one instance, drawn by the env's registered draw function from its observation row `obs`
 // (spec.observation.size() floats); InvalidArgument for an env that has none.
 Image render_observation(const Spec& spec, const float* obs);
+// A whole level (JSON of its fields, as BatchEnv::get_level gives it) drawn by the env (the maze's full
+// grid with the agent and the goal); InvalidArgument for an env that has none.
+Image render_level(const std::string& env_name, const std::string& level_json);
+// Images side by side in rows of `columns` (a grid of levels), separated by `gap` pixels of `background`;
+// every image the size of the first (InvalidArgument otherwise).
+Image tile_images(const std::vector<Image>& images, int columns, int gap = 4, Rgb background = Rgb{255, 255, 255});
 
 // PNG (8-bit RGB, zlib stored blocks, no compression library needed). write_png replaces `path`
 // atomically; throws FileError on failure.
