@@ -9,6 +9,8 @@
 #include "lamarck/core/nn/dense.h"
 #include "lamarck/core/nn/gemm.h"
 #include "lamarck/core/nn/heads.h"
+#include "lamarck/core/nn/conv.h"
+#include "lamarck/core/nn/lstm.h"
 #include "lamarck/core/rng.h"
 
 namespace lamarck::nn {
@@ -76,6 +78,43 @@ TEST_F(NnParity, MlpForwardBackwardWithCategoricalHead) {
   }
   EXPECT_LT(max_diff(out[0], out[1]), 1e-5);
   EXPECT_LT(max_diff(grads[0], grads[1]), 1e-5);
+}
+
+// The maze student's layers at the trainer's shapes: conv 5x5x3 -> 3x3x16 (ReLU), then an LSTM of 256,
+// forward and backward, CPU against GPU.
+TEST_F(NnParity, ConvAndLstmForwardBackward) {
+  const int64_t P = 4, B = 64, H = 256;
+  ConvLayout conv{5, 5, 3, 3, 16, Activation::relu, 0};
+  LstmLayout lstm{conv.out_size(), H, conv.num_params()};
+  const int64_t n = conv.num_params() + lstm.num_params();
+  auto params = randn(P * n, 6, 0.05f), x = randn(P * B * conv.in_size(), 7, 1.0f);
+  auto h = randn(P * B * H, 8, 0.5f), c = randn(P * B * H, 9, 0.5f), dh = randn(P * B * H, 10, 1.0f),
+       dc = randn(P * B * H, 11, 1.0f);
+  std::vector<float> hs[2], grads[2], dxs[2];
+  for (int side = 0; side < 2; ++side) {
+    const Device dev = side == 0 ? Device::cpu : Device::cuda;
+    const Exec exec{dev, 0};
+    DeviceArray<float> dp(params, dev), dx(x, dev), dhh(h, dev), dcc(c, dev), ddh(dh, dev), ddc(dc, dev);
+    DeviceArray<float> enc(P * B * conv.out_size(), dev), h2(P * B * H, dev), c2(P * B * H, dev), g(P * n, dev);
+    DeviceArray<float> denc(P * B * conv.out_size(), dev), dh0(P * B * H, dev), dc0(P * B * H, dev),
+        dx0(P * B * conv.in_size(), dev);
+    ConvCache<float> cc;
+    ConvGradWorkspace<float> cws;
+    LstmCache<float> lc;
+    LstmGradWorkspace<float> lws;
+    conv_forward<float>(exec, conv, P, B, dp.data(), n, dx.data(), enc.data(), cc);
+    lstm_forward<float>(exec, lstm, P, B, dp.data(), n, enc.data(), dhh.data(), dcc.data(), h2.data(), c2.data(), lc);
+    lstm_backward<float>(exec, lstm, P, B, dp.data(), n, enc.data(), dhh.data(), dcc.data(), lc, ddh.data(), ddc.data(),
+                         g.data(), false, dh0.data(), dc0.data(), denc.data(), lws);
+    conv_backward<float>(exec, conv, P, B, dp.data(), n, enc.data(), cc, denc.data(), g.data(), false, dx0.data(), cws);
+    synchronize(exec);
+    hs[side] = h2.to_host();
+    grads[side] = g.to_host();
+    dxs[side] = dx0.to_host();
+  }
+  EXPECT_LT(max_diff(hs[0], hs[1]), 1e-5);
+  EXPECT_LT(max_diff(grads[0], grads[1]), 1e-3);
+  EXPECT_LT(max_diff(dxs[0], dxs[1]), 1e-4);
 }
 
 }  // namespace

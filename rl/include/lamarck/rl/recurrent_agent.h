@@ -1,0 +1,241 @@
+// The recurrent actor-critic of the UED maze studies (JaxUED's examples/maze_plr.py and maze_dr.py
+// ActorCritic; minimax's default student is the same shape): a convolutional encoder of the egocentric
+// image, an embedding of the agent's direction, an LSTM, and separate actor and critic heads.
+//   M. Jiang et al., "Replay-Guided Adversarial Environment Design", NeurIPS 2021 (the DCD student);
+//   S. Coward, M. Beukman, J. Foerster, "JaxUED", arXiv 2403.13091 (this network, facts in
+//   tests/data/envs/README.md's maze section and ../shared/reference/envs.md §4.3).
+//
+//   image (5, 5, 3) -> conv 16 filters 3x3 VALID -> ReLU -> 144 (flattened (3, 3, 16))
+//   direction -> one-hot (4) -> dense 5 (no activation)
+//   [144 | 5] -> LSTM 256 (carry reset to zeros where an episode starts)
+//   h -> dense 32 ReLU -> dense A (logits);   h -> dense 32 ReLU -> dense 1 (value)
+//
+// The observation row is the maze's: kImage image values then the direction (the last value, 0..3).
+// One parameter row per agent: [conv | direction embedding | LSTM | actor | critic].
+//
+// Batched over a population of P agents with B rows each (envs), every product a batched GEMM (core/nn).
+// A rollout runs step() T times keeping each step's cache; the update runs backward() from the last step
+// to the first, carrying dh and dc back through time (backpropagation through the whole rollout, as
+// JaxUED). Templates on the scalar type so that the whole network is checked against finite differences
+// in double (tests/rl/recurrent_agent_test.cpp).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "lamarck/core/nn/conv.h"
+#include "lamarck/core/nn/dense.h"
+#include "lamarck/core/nn/lstm.h"
+#include "lamarck/core/rng.h"
+
+namespace lamarck::rl {
+
+struct RecurrentAgentLayout {
+  int64_t image_height = 5, image_width = 5, image_channels = 3;
+  int64_t directions = 4;   // one-hot width of the direction (the observation's last value)
+  int64_t action_dim = 7;
+  nn::ConvLayout conv;      // image -> conv features (ReLU)
+  nn::MlpLayout embed;      // one-hot direction -> embed (one linear layer)
+  nn::LstmLayout lstm;      // [conv features | embed] -> hidden
+  nn::MlpLayout actor;      // hidden -> head -> logits
+  nn::MlpLayout critic;     // hidden -> head -> value
+  int64_t num_params = 0;   // per agent
+  int64_t image_size() const { return image_height * image_width * image_channels; }
+  int64_t obs_size() const { return image_size() + 1; }
+  int64_t features() const { return conv.out_size() + embed.out(); }  // LSTM input width
+  int64_t hidden() const { return lstm.hidden; }
+};
+
+struct RecurrentAgentShape {
+  int64_t image_height = 5, image_width = 5, image_channels = 3, directions = 4, action_dim = 7;
+  int64_t conv_filters = 16, conv_kernel = 3, embed_dim = 5, lstm_hidden = 256, head_hidden = 32;
+};
+RecurrentAgentLayout make_recurrent_agent_layout(const RecurrentAgentShape& shape = {});
+
+// One agent's initial parameters into its host row (JaxUED's initialisers): the conv kernel and the LSTM
+// input kernel LeCun-normal (truncated at 2 sigma, variance 1 / fan_in, Flax's default), each gate's
+// (H, H) block of the LSTM recurrent kernel orthogonal, the direction embedding orthogonal(sqrt 2), the heads' hidden layers
+// orthogonal(2), the actor's output orthogonal(0.01), the critic's orthogonal(1); every bias 0.
+void init_recurrent_agent(const RecurrentAgentLayout& layout, Key key, float* row);
+
+// What one step keeps for its backward pass; a rollout keeps T of them.
+template <class T>
+struct RecurrentStepCache {
+  DeviceArray<T> image, onehot;       // (P*B, image_size), (P*B, directions)
+  DeviceArray<T> conv_out, features;  // (P*B, conv.out_size()), (P*B, features())
+  DeviceArray<T> h_in, c_in;          // (P*B, H) the carry the cell started from (after resets)
+  DeviceArray<T> h, c;                // (P*B, H) the carry after the step
+  nn::ConvCache<T> conv;
+  nn::MlpCache<T> embed, actor, critic;
+  nn::LstmCache<T> lstm;
+  const T* logits() const { return actor.output(); }  // (P*B, A)
+  const T* values() const { return critic.output(); }  // (P*B)
+  void ensure(const RecurrentAgentLayout& l, int64_t rows, Device device) {
+    auto fit = [&](DeviceArray<T>& a, int64_t n) {
+      if (a.size() != n || a.device() != device) a = DeviceArray<T>(n, device);
+    };
+    fit(image, rows * l.image_size());
+    fit(onehot, rows * l.directions);
+    fit(conv_out, rows * l.conv.out_size());
+    fit(features, rows * l.features());
+    fit(h_in, rows * l.hidden());
+    fit(c_in, rows * l.hidden());
+    fit(h, rows * l.hidden());
+    fit(c, rows * l.hidden());
+  }
+};
+
+// Workspace of the backward pass (one per agent batch, reused across steps).
+template <class T>
+struct RecurrentGradWorkspace {
+  DeviceArray<T> dh_actor, dh_critic, dh, dc, dfeatures, dconv, dembed, dh_in, dc_in;
+  nn::ConvGradWorkspace<T> conv;
+  nn::MlpGradWorkspace<T> mlp;
+  nn::LstmGradWorkspace<T> lstm;
+  void ensure(const RecurrentAgentLayout& l, int64_t rows, Device device) {
+    auto fit = [&](DeviceArray<T>& a, int64_t n) {
+      if (a.size() != n || a.device() != device) a = DeviceArray<T>(n, device);
+    };
+    for (DeviceArray<T>* a : {&dh_actor, &dh_critic, &dh, &dc, &dh_in, &dc_in}) fit(*a, rows * l.hidden());
+    fit(dfeatures, rows * l.features());
+    fit(dconv, rows * l.conv.out_size());
+    fit(dembed, rows * l.embed.out());
+  }
+};
+
+namespace detail {
+template <class T>
+struct SplitObservation {  // obs row -> image and one-hot direction
+  const float* obs;
+  T* image;
+  T* onehot;
+  int64_t image_size, directions;
+  LMK_HD void operator()(int64_t r) const {
+    const float* o = obs + r * (image_size + 1);
+    for (int64_t k = 0; k < image_size; ++k) image[r * image_size + k] = T(o[k]);
+    const int64_t d = int64_t(o[image_size] + 0.5f);
+    for (int64_t k = 0; k < directions; ++k) onehot[r * directions + k] = T(k == d ? 1 : 0);
+  }
+};
+template <class T>
+struct ConcatRows {  // out row = [a row | b row]
+  const T* a;
+  const T* b;
+  T* out;
+  int64_t wa, wb;
+  LMK_HD void operator()(int64_t r) const {
+    for (int64_t k = 0; k < wa; ++k) out[r * (wa + wb) + k] = a[r * wa + k];
+    for (int64_t k = 0; k < wb; ++k) out[r * (wa + wb) + wa + k] = b[r * wb + k];
+  }
+};
+template <class T>
+struct SplitRows {  // the inverse of ConcatRows
+  const T* in;
+  T* a;
+  T* b;
+  int64_t wa, wb;
+  LMK_HD void operator()(int64_t r) const {
+    for (int64_t k = 0; k < wa; ++k) a[r * wa + k] = in[r * (wa + wb) + k];
+    for (int64_t k = 0; k < wb; ++k) b[r * wb + k] = in[r * (wa + wb) + wa + k];
+  }
+};
+template <class T>
+struct ResetCarry {  // h_in, c_in = 0 where the row's episode starts at this step, else h, c
+  const T* h;
+  const T* c;
+  const uint8_t* reset;  // (rows), may be null
+  T* h_in;
+  T* c_in;
+  int64_t H;
+  LMK_HD void operator()(int64_t idx) const {
+    const bool zero = reset && reset[idx / H];
+    h_in[idx] = zero ? T(0) : h[idx];
+    c_in[idx] = zero ? T(0) : c[idx];
+  }
+};
+template <class T>
+struct SumCarryGrads {  // dh = dh_future + dh_actor + dh_critic, dc = dc_future (masked by the next step's reset)
+  const T* dh_future;  // may be null (the last step)
+  const T* dc_future;
+  const T* dh_actor;
+  const T* dh_critic;
+  T* dh;
+  T* dc;
+  LMK_HD void operator()(int64_t idx) const {
+    dh[idx] = (dh_future ? dh_future[idx] : T(0)) + dh_actor[idx] + dh_critic[idx];
+    dc[idx] = dc_future ? dc_future[idx] : T(0);
+  }
+};
+template <class T>
+struct MaskCarryGrads {  // the carry gradient flowing to the previous step is 0 where this step reset it
+  T* dh;
+  T* dc;
+  const uint8_t* reset;
+  int64_t H;
+  LMK_HD void operator()(int64_t idx) const {
+    if (reset && reset[idx / H]) {
+      dh[idx] = T(0);
+      dc[idx] = T(0);
+    }
+  }
+};
+}  // namespace detail
+
+LMK_DISPATCH_BEGIN
+// One step of P agents on B rows each: obs (P*B, obs_size) float, the carry (h, c) of the previous step
+// (P*B, H), reset (P*B) = 1 where an episode starts at this step (its carry starts from zeros; null =
+// none). Fills the cache: logits, values, the new carry (cache.h, cache.c) and what backward needs.
+template <class T>
+void recurrent_step(const Exec& exec, const RecurrentAgentLayout& l, int64_t P, int64_t B, const T* params,
+                    int64_t stride, const float* obs, const T* h, const T* c, const uint8_t* reset,
+                    RecurrentStepCache<T>& s) {
+  const int64_t rows = P * B, H = l.hidden();
+  s.ensure(l, rows, exec.device);
+  nn::elementwise(exec, rows, detail::SplitObservation<T>{obs, s.image.data(), s.onehot.data(), l.image_size(), l.directions},
+                  l.obs_size());
+  nn::conv_forward<T>(exec, l.conv, P, B, params, stride, s.image.data(), s.conv_out.data(), s.conv);
+  nn::mlp_forward<T>(exec, l.embed, P, B, params, stride, s.onehot.data(), s.embed);
+  nn::elementwise(exec, rows,
+                  detail::ConcatRows<T>{s.conv_out.data(), s.embed.output(), s.features.data(), l.conv.out_size(), l.embed.out()},
+                  l.features());
+  nn::elementwise(exec, rows * H, detail::ResetCarry<T>{h, c, reset, s.h_in.data(), s.c_in.data(), H});
+  nn::lstm_forward<T>(exec, l.lstm, P, B, params, stride, s.features.data(), s.h_in.data(), s.c_in.data(), s.h.data(),
+                      s.c.data(), s.lstm);
+  nn::mlp_forward<T>(exec, l.actor, P, B, params, stride, s.h.data(), s.actor);
+  nn::mlp_forward<T>(exec, l.critic, P, B, params, stride, s.h.data(), s.critic);
+}
+
+// The backward pass of one step (call from the last step of a rollout to the first): dlogits (P*B, A) and
+// dvalues (P*B) of this step's outputs, and the carry gradients dh_future, dc_future (P*B, H) that the
+// next step sent back (null at the last step). Adds the parameter gradients into grads (zero them before
+// the first call) and leaves in ws.dh_in, ws.dc_in the gradients for the previous step's carry (already 0
+// where this step reset it).
+template <class T>
+void recurrent_backward(const Exec& exec, const RecurrentAgentLayout& l, int64_t P, int64_t B, const T* params,
+                        int64_t stride, const RecurrentStepCache<T>& s, const uint8_t* reset, const T* dlogits,
+                        const T* dvalues, const T* dh_future, const T* dc_future, T* grads,
+                        RecurrentGradWorkspace<T>& ws) {
+  const int64_t rows = P * B, H = l.hidden();
+  ws.ensure(l, rows, exec.device);
+  nn::mlp_backward<T>(exec, l.actor, P, B, params, stride, s.h.data(), s.actor, dlogits, grads, true,
+                      ws.dh_actor.data(), ws.mlp);
+  nn::mlp_backward<T>(exec, l.critic, P, B, params, stride, s.h.data(), s.critic, dvalues, grads, true,
+                      ws.dh_critic.data(), ws.mlp);
+  nn::elementwise(exec, rows * H,
+                  detail::SumCarryGrads<T>{dh_future, dc_future, ws.dh_actor.data(), ws.dh_critic.data(), ws.dh.data(),
+                                           ws.dc.data()});
+  nn::lstm_backward<T>(exec, l.lstm, P, B, params, stride, s.features.data(), s.h_in.data(), s.c_in.data(), s.lstm,
+                       ws.dh.data(), ws.dc.data(), grads, true, ws.dh_in.data(), ws.dc_in.data(), ws.dfeatures.data(),
+                       ws.lstm);
+  nn::elementwise(exec, rows * H, detail::MaskCarryGrads<T>{ws.dh_in.data(), ws.dc_in.data(), reset, H});
+  nn::elementwise(exec, rows,
+                  detail::SplitRows<T>{ws.dfeatures.data(), ws.dconv.data(), ws.dembed.data(), l.conv.out_size(), l.embed.out()},
+                  l.features());
+  nn::mlp_backward<T>(exec, l.embed, P, B, params, stride, s.onehot.data(), s.embed, ws.dembed.data(), grads, true,
+                      nullptr, ws.mlp);
+  nn::conv_backward<T>(exec, l.conv, P, B, params, stride, s.conv_out.data(), s.conv, ws.dconv.data(), grads, true,
+                       nullptr, ws.conv);
+}
+LMK_DISPATCH_END
+
+}  // namespace lamarck::rl
