@@ -1,0 +1,356 @@
+// PPO with the recurrent student (recurrent_trainer.h), on the CPU.
+#include "lamarck/rl/recurrent_trainer.h"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <numeric>
+
+#include "lamarck/core/config.h"
+#include "lamarck/core/error.h"
+#include "lamarck/core/nn/adam.h"
+#include "lamarck/core/nn/heads.h"
+#include "lamarck/core/rng.h"
+#include "lamarck/envs/registry.h"
+#include "lamarck/rl/update_rule.h"
+
+namespace lamarck::rl {
+
+void RecurrentTrainConfig::validate() const {
+  check_config(*this, "recurrent trainer config");
+  if (num_envs % num_minibatches != 0)
+    throw InvalidArgument("num_minibatches (" + std::to_string(num_minibatches) + ") must divide num_envs (" +
+                          std::to_string(num_envs) + "): a minibatch is a subset of the envs");
+}
+
+RecurrentAgentShape RecurrentTrainConfig::shape(int64_t action_dim) const {
+  RecurrentAgentShape s;
+  s.action_dim = action_dim;
+  s.conv_filters = conv_filters;
+  s.embed_dim = embed_dim;
+  s.lstm_hidden = lstm_hidden;
+  s.head_hidden = head_hidden;
+  return s;
+}
+
+namespace {
+constexpr uint64_t kActionStream = 0x7265637572ull;  // "recur"
+constexpr uint64_t kEvalStream = 0x6576616cull;       // "eval"
+constexpr uint64_t kShuffleStream = 0x73687566ull;    // "shuf"
+}  // namespace
+
+// Rollout arrays are time-major: (T, P * E), row r = p * E + e.
+struct RecurrentTrainer::Buffers {
+  int64_t rows = 0;
+  std::vector<float> obs;            // (T, rows, obs_size)
+  std::vector<int32_t> actions;      // (T, rows)
+  std::vector<float> logp, values, rewards;  // (T, rows)
+  std::vector<uint8_t> dones;        // (T, rows) the episode ended at step t
+  std::vector<uint8_t> resets;       // (T, rows) the carry starts from zeros at step t
+  std::vector<float> h0, c0;         // (rows, H) the carry the rollout started from
+  std::vector<float> h, c;           // (rows, H) the running carry
+  std::vector<uint8_t> last_done;    // (rows)
+  std::vector<float> last_values;    // (rows)
+  std::vector<float> adv, ret;       // (T, rows)
+  std::vector<double> running_return;  // (rows)
+  std::vector<double> return_sum;    // (P) this update's finished episodes
+  std::vector<int64_t> episodes;     // (P)
+  RecurrentStepCache<float> act;     // acting
+  std::vector<RecurrentStepCache<float>> steps;  // (T) the learning pass
+  RecurrentGradWorkspace<float> ws;
+  std::vector<float> grads;          // (P, n)
+  nn::AdamState adam;
+  LossWorkspace loss_ws;
+  std::unique_ptr<UpdateRule> rule;
+  DeviceArray<float> rule_params;
+  DeviceArray<int64_t> update, horizon;
+};
+
+RecurrentTrainer::RecurrentTrainer(const RecurrentTrainConfig& config, int64_t P, const Exec& exec,
+                                   std::unique_ptr<envs::BatchEnv> env, EpisodeEndHook on_episode_end)
+    : config_(config), P_(P), E_(config.num_envs), T_(config.num_steps), exec_(exec), env_(std::move(env)),
+      hook_(std::move(on_episode_end)) {
+  config_.validate();
+  if (P < 1) throw InvalidArgument("recurrent trainer: P must be at least 1");
+  if (exec.device != Device::cpu)
+    throw InvalidArgument("recurrent trainer: runs on the CPU only for now (its layers have a CUDA path, the "
+                          "trainer's loop does not yet)");
+  if (!env_) throw InvalidArgument("recurrent trainer: no env");
+  if (env_->num_envs() != P * E_)
+    throw InvalidArgument("recurrent trainer: the env has " + std::to_string(env_->num_envs()) + " instances, " +
+                          std::to_string(P) + " agents x " + std::to_string(E_) + " envs need " + std::to_string(P * E_));
+  const envs::Spec& spec = env_->spec();
+  if (spec.action.kind != envs::Space::Kind::discrete)
+    throw InvalidArgument("recurrent trainer: " + spec.name + " has continuous actions; the student is categorical");
+  layout_ = make_recurrent_agent_layout(config_.shape(spec.action.n));
+  if (spec.observation.size() != layout_.obs_size())
+    throw InvalidArgument("recurrent trainer: " + spec.name + " observations have " +
+                          std::to_string(spec.observation.size()) + " values; the student reads a 5x5x3 image and a "
+                          "direction (" + std::to_string(layout_.obs_size()) + ")");
+  const int64_t n = layout_.num_params, rows = P * E_, H = layout_.hidden();
+  params_.assign(size_t(P * n), 0.0f);
+  for (int64_t p = 0; p < P; ++p) init_recurrent_agent(layout_, derive_key(config_.seed, 0x696e6974ull, uint64_t(p), 0), params_.data() + p * n);
+  buf_ = std::make_unique<Buffers>();
+  Buffers& b = *buf_;
+  b.rows = rows;
+  b.obs.resize(size_t(T_ * rows * layout_.obs_size()));
+  b.actions.resize(size_t(T_ * rows));
+  for (auto* v : {&b.logp, &b.values, &b.rewards, &b.adv, &b.ret}) v->resize(size_t(T_ * rows));
+  b.dones.resize(size_t(T_ * rows));
+  b.resets.resize(size_t(T_ * rows));
+  for (auto* v : {&b.h0, &b.c0, &b.h, &b.c}) v->assign(size_t(rows * H), 0.0f);
+  b.last_done.assign(size_t(rows), 1);  // the first step starts every episode
+  b.last_values.resize(size_t(rows));
+  b.running_return.assign(size_t(rows), 0.0);
+  b.grads.assign(size_t(P * n), 0.0f);
+  b.adam.reset(P, n, Device::cpu);
+  b.rule = std::make_unique<PpoClipRule>(float(config_.clip_eps));
+  std::vector<float> rp;
+  for (int64_t p = 0; p < P; ++p) for (float x : b.rule->default_params()) rp.push_back(x);
+  b.rule_params = DeviceArray<float>(rp, Device::cpu);
+  b.update = DeviceArray<int64_t>(std::vector<int64_t>(size_t(P), 0), Device::cpu);
+  b.horizon = DeviceArray<int64_t>(std::vector<int64_t>(size_t(P), config_.num_updates), Device::cpu);
+  stats_.resize(size_t(P));
+  std::vector<uint64_t> ids(static_cast<size_t>(rows));
+  std::iota(ids.begin(), ids.end(), 0);
+  env_->reset(config_.seed, ids.data());
+}
+
+RecurrentTrainer::~RecurrentTrainer() = default;
+
+void RecurrentTrainer::update() {
+  rollout();
+  learn();
+  ++updates_;
+}
+
+void RecurrentTrainer::rollout() {
+  Buffers& b = *buf_;
+  const int64_t rows = b.rows, H = layout_.hidden(), A = layout_.action_dim, O = layout_.obs_size();
+  const int64_t n = layout_.num_params;
+  b.h0 = b.h;
+  b.c0 = b.c;
+  b.return_sum.assign(size_t(P_), 0.0);
+  b.episodes.assign(size_t(P_), 0);
+  std::vector<int64_t> ended;
+  for (int64_t t = 0; t < T_; ++t) {
+    std::memcpy(b.obs.data() + t * rows * O, env_->observations(), sizeof(float) * size_t(rows * O));
+    std::memcpy(b.resets.data() + t * rows, b.last_done.data(), size_t(rows));
+    recurrent_step<float>(exec_, layout_, P_, E_, params_.data(), n, b.obs.data() + t * rows * O, b.h.data(), b.c.data(),
+                          b.last_done.data(), b.act);
+    int32_t* act = b.actions.data() + t * rows;
+    const uint64_t step = uint64_t(updates_ * T_ + t);
+    nn::categorical_sample(exec_, rows, A, b.act.logits(), act, config_.seed, kActionStream, step);
+    nn::categorical_log_prob<float>(exec_, rows, A, b.act.logits(), act, b.logp.data() + t * rows, nullptr);
+    std::memcpy(b.values.data() + t * rows, b.act.values(), sizeof(float) * size_t(rows));
+    std::memcpy(b.h.data(), b.act.h.data(), sizeof(float) * size_t(rows * H));
+    std::memcpy(b.c.data(), b.act.c.data(), sizeof(float) * size_t(rows * H));
+    env_->step(act);
+    ended.clear();
+    for (int64_t r = 0; r < rows; ++r) {
+      const float reward = env_->rewards()[r];
+      const uint8_t done = env_->terminated()[r] | env_->truncated()[r];
+      b.rewards[size_t(t * rows + r)] = reward;
+      b.dones[size_t(t * rows + r)] = done;
+      b.last_done[size_t(r)] = done;
+      b.running_return[size_t(r)] += reward;
+      if (done) {
+        b.return_sum[size_t(r / E_)] += b.running_return[size_t(r)];
+        b.episodes[size_t(r / E_)] += 1;
+        b.running_return[size_t(r)] = 0;
+        ended.push_back(r);
+      }
+    }
+    if (hook_ && !ended.empty()) hook_(*env_, ended);
+  }
+  // the values of the observations after the last step, for GAE's bootstrap
+  recurrent_step<float>(exec_, layout_, P_, E_, params_.data(), n, env_->observations(), b.h.data(), b.c.data(),
+                        b.last_done.data(), b.act);
+  std::memcpy(b.last_values.data(), b.act.values(), sizeof(float) * size_t(rows));
+  for (int64_t p = 0; p < P_; ++p) {
+    stats_[size_t(p)].episodes = b.episodes[size_t(p)];
+    stats_[size_t(p)].episode_return = b.episodes[size_t(p)] > 0 ? b.return_sum[size_t(p)] / double(b.episodes[size_t(p)])
+                                                                  : std::numeric_limits<double>::quiet_NaN();
+  }
+}
+
+void RecurrentTrainer::learn() {
+  Buffers& b = *buf_;
+  const int64_t rows = b.rows, H = layout_.hidden(), A = layout_.action_dim, O = layout_.obs_size();
+  const int64_t n = layout_.num_params;
+  // GAE (JaxUED compute_gae): no bootstrap through an episode end
+  for (int64_t r = 0; r < rows; ++r) {
+    float gae = 0.0f, next_value = b.last_values[size_t(r)];
+    for (int64_t t = T_ - 1; t >= 0; --t) {
+      const size_t i = size_t(t * rows + r);
+      const float live = b.dones[i] ? 0.0f : 1.0f;
+      const float delta = b.rewards[i] + float(config_.gamma) * next_value * live - b.values[i];
+      gae = delta + float(config_.gamma * config_.gae_lambda) * live * gae;
+      b.adv[i] = gae;
+      b.ret[i] = gae + b.values[i];
+      next_value = b.values[i];
+    }
+  }
+  const int64_t M = config_.num_minibatches, Em = E_ / M, mrows = P_ * Em, S = T_ * Em;
+  LossSettings settings;
+  settings.ent_coef = config_.ent_coef;
+  settings.vf_coef = config_.vf_coef;
+  settings.value_clip_eps = config_.clip_eps;
+  settings.clip_value = true;
+  settings.norm_adv = true;
+  nn::AdamConfig adam;
+  adam.eps = config_.adam_eps;
+  adam.max_grad_norm = config_.max_grad_norm;
+  b.update.copy_from_host(std::vector<int64_t>(size_t(P_), updates_).data(), P_);
+  // minibatch arrays: sequences of Em envs per agent, time-major (T, P * Em) for the network and
+  // agent-major (P, T * Em) for the loss
+  std::vector<float> mobs(static_cast<size_t>(T_ * mrows * O)), mh0(size_t(mrows * H)), mc0(static_cast<size_t>(mrows * H));
+  std::vector<int32_t> mact(static_cast<size_t>(T_ * mrows));
+  std::vector<uint8_t> mreset(static_cast<size_t>(T_ * mrows));
+  std::vector<float> logp(static_cast<size_t>(T_ * mrows)), ent(static_cast<size_t>(T_ * mrows));
+  DeviceArray<float> L_logp(P_ * S), L_ent(P_ * S), L_val(P_ * S), L_oldlogp(P_ * S), L_oldval(P_ * S), L_adv(P_ * S),
+      L_ret(P_ * S), d_logp(P_ * S), d_ent(P_ * S), d_val(P_ * S);
+  std::vector<float> dlogits(static_cast<size_t>(mrows * A)), dvalues(static_cast<size_t>(mrows));
+  if (int64_t(b.steps.size()) != T_) b.steps.resize(size_t(T_));
+  std::vector<int64_t> perm(static_cast<size_t>(E_));
+  std::vector<LossTerms> sum_terms(static_cast<size_t>(P_));
+  std::vector<double> lr(size_t(P_), config_.anneal_lr ? nn::linear_anneal(config_.lr, updates_, config_.num_updates)
+                                                       : config_.lr);
+  for (int64_t epoch = 0; epoch < config_.update_epochs; ++epoch) {
+    // the envs of each minibatch: a permutation per epoch (shared by the agents), keyed by the update
+    std::iota(perm.begin(), perm.end(), 0);
+    if (M > 1) {
+      Philox rng(derive_key(config_.seed, kShuffleStream, uint64_t(updates_), uint64_t(epoch)));
+      for (int64_t i = E_ - 1; i > 0; --i) std::swap(perm[size_t(i)], perm[size_t(rng.below(uint32_t(i + 1)))]);
+    }
+    for (int64_t mb = 0; mb < M; ++mb) {
+      // gather: minibatch row q = p * Em + k is rollout row r = p * E + perm[mb * Em + k]
+      auto src = [&](int64_t q) { return (q / Em) * E_ + perm[size_t(mb * Em + q % Em)]; };
+      for (int64_t q = 0; q < mrows; ++q) {
+        const int64_t r = src(q);
+        std::memcpy(mh0.data() + q * H, b.h0.data() + r * H, sizeof(float) * size_t(H));
+        std::memcpy(mc0.data() + q * H, b.c0.data() + r * H, sizeof(float) * size_t(H));
+        for (int64_t t = 0; t < T_; ++t) {
+          std::memcpy(mobs.data() + (t * mrows + q) * O, b.obs.data() + (t * rows + r) * O, sizeof(float) * size_t(O));
+          mact[size_t(t * mrows + q)] = b.actions[size_t(t * rows + r)];
+          mreset[size_t(t * mrows + q)] = b.resets[size_t(t * rows + r)];
+          // loss layout (P, T, Em)
+          const size_t li = size_t((q / Em) * S + t * Em + q % Em), ri = size_t(t * rows + r);
+          L_oldlogp.data()[li] = b.logp[ri];
+          L_oldval.data()[li] = b.values[ri];
+          L_adv.data()[li] = b.adv[ri];
+          L_ret.data()[li] = b.ret[ri];
+        }
+      }
+      // forward through the whole sequence from the rollout's initial carry
+      for (int64_t t = 0; t < T_; ++t) {
+        const float* h = t == 0 ? mh0.data() : b.steps[size_t(t - 1)].h.data();
+        const float* c = t == 0 ? mc0.data() : b.steps[size_t(t - 1)].c.data();
+        RecurrentStepCache<float>& s = b.steps[size_t(t)];
+        recurrent_step<float>(exec_, layout_, P_, Em, params_.data(), n, mobs.data() + t * mrows * O, h, c,
+                              mreset.data() + t * mrows, s);
+        nn::categorical_log_prob<float>(exec_, mrows, A, s.logits(), mact.data() + t * mrows, logp.data() + t * mrows,
+                                        ent.data() + t * mrows);
+        for (int64_t q = 0; q < mrows; ++q) {
+          const size_t li = size_t((q / Em) * S + t * Em + q % Em);
+          L_logp.data()[li] = logp[size_t(t * mrows + q)];
+          L_ent.data()[li] = ent[size_t(t * mrows + q)];
+          L_val.data()[li] = s.values()[q];
+        }
+      }
+      LossInputs in;
+      in.P = P_;
+      in.B = S;
+      in.log_prob = L_logp.data();
+      in.entropy = L_ent.data();
+      in.value = L_val.data();
+      in.old_log_prob = L_oldlogp.data();
+      in.old_value = L_oldval.data();
+      in.advantage = L_adv.data();
+      in.returns = L_ret.data();
+      in.update = b.update.data();
+      in.total_updates = b.horizon.data();
+      in.rule_params = b.rule_params.data();
+      std::vector<LossTerms> terms(static_cast<size_t>(P_));
+      ppo_loss_grads(exec_, *b.rule, settings, in, b.loss_ws, d_logp.data(), d_ent.data(), d_val.data(), terms.data());
+      for (int64_t p = 0; p < P_; ++p) sum_terms[size_t(p)] += terms[size_t(p)];
+      // backward through time
+      std::fill(b.grads.begin(), b.grads.end(), 0.0f);
+      std::vector<float> dh_future, dc_future;
+      for (int64_t t = T_ - 1; t >= 0; --t) {
+        std::vector<float> dl(static_cast<size_t>(mrows)), de(static_cast<size_t>(mrows));
+        for (int64_t q = 0; q < mrows; ++q) {
+          const size_t li = size_t((q / Em) * S + t * Em + q % Em);
+          dl[size_t(q)] = d_logp.data()[li];
+          de[size_t(q)] = d_ent.data()[li];
+          dvalues[size_t(q)] = d_val.data()[li];
+        }
+        const RecurrentStepCache<float>& s = b.steps[size_t(t)];
+        nn::categorical_backward<float>(exec_, mrows, A, s.logits(), mact.data() + t * mrows, dl.data(), de.data(),
+                                        dlogits.data());
+        const bool last = t == T_ - 1;
+        recurrent_backward<float>(exec_, layout_, P_, Em, params_.data(), n, s, mreset.data() + t * mrows, dlogits.data(),
+                                  dvalues.data(), last ? nullptr : dh_future.data(), last ? nullptr : dc_future.data(),
+                                  b.grads.data(), b.ws);
+        dh_future.assign(b.ws.dh_in.data(), b.ws.dh_in.data() + mrows * H);
+        dc_future.assign(b.ws.dc_in.data(), b.ws.dc_in.data() + mrows * H);
+      }
+      nn::adam_step(exec_, adam, P_, n, params_.data(), b.grads.data(), b.adam, lr.data(), nullptr, nullptr);
+    }
+  }
+  for (int64_t p = 0; p < P_; ++p) {
+    sum_terms[size_t(p)] /= double(config_.update_epochs * M);
+    stats_[size_t(p)].loss = sum_terms[size_t(p)];
+  }
+}
+
+LevelEvaluation RecurrentTrainer::evaluate(const std::vector<std::string>& levels, int64_t episodes, int64_t max_steps,
+                                           uint64_t seed) const {
+  if (levels.empty()) throw InvalidArgument("evaluate: no levels");
+  if (episodes < 1 || max_steps < 1) throw InvalidArgument("evaluate: episodes and max_steps must be at least 1");
+  const int64_t L = int64_t(levels.size()), K = episodes, B = L * K, rows = P_ * B, H = layout_.hidden();
+  const int64_t A = layout_.action_dim, n = layout_.num_params;
+  auto env = envs::make_env(env_->spec().name, rows, exec_);
+  // instance (p, l, k) = p * B + l * K + k plays level l
+  std::vector<int64_t> ids(static_cast<size_t>(rows));
+  std::iota(ids.begin(), ids.end(), 0);
+  std::vector<std::string> per_instance(static_cast<size_t>(rows));
+  for (int64_t i = 0; i < rows; ++i) per_instance[size_t(i)] = levels[size_t((i % B) / K)];
+  env->set_levels(ids, per_instance);
+  std::vector<uint64_t> keys(static_cast<size_t>(rows));
+  std::iota(keys.begin(), keys.end(), 0);
+  env->reset(seed, keys.data());
+  std::vector<float> h(size_t(rows * H), 0.0f), c(size_t(rows * H), 0.0f), ret(size_t(rows), 0.0f);
+  std::vector<uint8_t> finished(size_t(rows), 0);
+  std::vector<int32_t> act(static_cast<size_t>(rows));
+  RecurrentStepCache<float> s;
+  int64_t open = rows;
+  for (int64_t t = 0; t < max_steps && open > 0; ++t) {
+    recurrent_step<float>(exec_, layout_, P_, B, params_.data(), n, env->observations(), h.data(), c.data(), nullptr, s);
+    nn::categorical_sample(exec_, rows, A, s.logits(), act.data(), seed, kEvalStream, uint64_t(t));
+    std::memcpy(h.data(), s.h.data(), sizeof(float) * h.size());
+    std::memcpy(c.data(), s.c.data(), sizeof(float) * c.size());
+    env->step(act.data());
+    for (int64_t i = 0; i < rows; ++i) {
+      if (finished[size_t(i)]) continue;
+      ret[size_t(i)] += env->rewards()[i];
+      if (env->terminated()[i] || env->truncated()[i]) {
+        finished[size_t(i)] = 1;
+        --open;
+      }
+    }
+  }
+  LevelEvaluation out;
+  out.P = P_;
+  out.L = L;
+  out.mean_return.assign(size_t(P_ * L), 0.0);
+  out.solve_rate.assign(size_t(P_ * L), 0.0);
+  for (int64_t i = 0; i < rows; ++i) {
+    const size_t pl = size_t((i / B) * L + (i % B) / K);
+    out.mean_return[pl] += ret[size_t(i)] / double(K);
+    out.solve_rate[pl] += ret[size_t(i)] > 0.0f ? 1.0 / double(K) : 0.0;
+  }
+  return out;
+}
+
+}  // namespace lamarck::rl
