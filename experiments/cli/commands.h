@@ -13,5 +13,6 @@ void add_envs_command(CLI::App& app, const GlobalOptions& global);
 void add_rl_command(CLI::App& app, const GlobalOptions& global);
 void add_learned_objectives_command(CLI::App& app, const GlobalOptions& global);
 void add_meta_command(CLI::App& app, const GlobalOptions& global);
+void add_ued_command(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace lamarck::cli

@@ -62,6 +62,7 @@ int main(int argc, char** argv) {
   cli::add_rl_command(app, global);
   cli::add_learned_objectives_command(app, global);
   cli::add_meta_command(app, global);
+  cli::add_ued_command(app, global);
 
   try {
     check_subcommand_name(app, argc, argv);

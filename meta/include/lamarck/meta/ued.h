@@ -1,0 +1,78 @@
+// Unsupervised environment design runs on the maze: a recurrent PPO student (rl/recurrent_trainer.h)
+// trained on levels chosen by a curriculum, evaluated on hand-designed holdout levels.
+//   M. Dennis et al., "Emergent Complexity and Zero-shot Transfer via Unsupervised Environment Design",
+//   NeurIPS 2020 (domain randomisation as the UED baseline); M. Jiang et al., "Replay-Guided Adversarial
+//   Environment Design", NeurIPS 2021 (the maze protocol: 13 x 13, 25 walls, holdout mazes, solved =
+//   return > 0); S. Coward et al., "JaxUED", arXiv 2403.13091 (examples/maze_dr.py: the settings).
+//
+// Curricula: "dr" draws a fresh level from JaxUED's generator (maze/maze.h generate_level) for every
+// episode, as maze_dr.py's AutoResetWrapper does. Each seed is one agent of the trainer's population
+// (common code, own weights, envs, levels and random streams).
+//
+// Every eval_every updates (and after the last) each seed plays eval_episodes episodes of every holdout
+// level; the run directory gets config.json, train.csv (per update and seed: return, episodes, losses),
+// eval.csv (per evaluation, seed and level: solve rate and mean return) and summary.json (the last
+// evaluation: per level and overall, the mean over seeds with its 95% interval), each rewritten
+// atomically after every evaluation. The budget is logged in env steps and in gradient updates.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "lamarck/core/backend.h"
+#include "lamarck/core/stats.h"
+#include "lamarck/rl/recurrent_trainer.h"
+
+namespace lamarck::meta {
+
+struct UedConfig {
+  std::string curriculum = "dr";
+  int64_t level_width = 13, level_height = 13;
+  int64_t n_walls = 25;            // generator draws (with replacement)
+  int64_t seeds = 1;               // students trained in lockstep
+  int64_t eval_every = 250;        // updates
+  int64_t eval_episodes = 100;     // per holdout level and seed (DCD: 100)
+  int64_t eval_max_steps = 250;
+  std::vector<std::string> holdouts = {"SixteenRooms", "SixteenRooms2", "Labyrinth", "LabyrinthFlipped",
+                                       "Labyrinth2",   "StandardMaze",  "StandardMaze2", "StandardMaze3"};
+  rl::RecurrentTrainConfig trainer;
+
+  template <class V>
+  void fields(V& v) {
+    v("curriculum", curriculum).one_of({"dr"});
+    v("level_width", level_width).range(2, 32);
+    v("level_height", level_height).range(2, 32);
+    v("n_walls", n_walls).at_least(0);
+    v("seeds", seeds).at_least(1);
+    v("eval_every", eval_every).at_least(1);
+    v("eval_episodes", eval_episodes).at_least(1);
+    v("eval_max_steps", eval_max_steps).at_least(1);
+    v("holdouts", holdouts).non_empty();
+    v("trainer", trainer);
+  }
+  void validate() const;  // fields, n_walls <= cells - 2, holdout names; InvalidArgument
+};
+
+// One evaluation of every seed on every holdout level.
+struct UedEvaluation {
+  int64_t update = 0, env_steps = 0, gradient_steps = 0;  // per seed
+  std::vector<std::string> levels;
+  std::vector<double> solve_rate, mean_return;  // (seeds, levels)
+  // per seed: the mean over levels; over seeds: its mean and 95% interval
+  std::vector<double> seed_solve_rate;
+  MeanInterval solve_rate_interval, return_interval;
+};
+
+struct UedResult {
+  std::vector<UedEvaluation> evaluations;
+  double seconds = 0;
+};
+
+// Runs the whole budget (trainer.num_updates) into run_dir (created; its files replaced). on_update(u)
+// after each update (progress).
+UedResult run_ued(const UedConfig& config, const std::string& run_dir, const Exec& exec,
+                  const std::function<void(int64_t update, const rl::RecurrentTrainer&)>& on_update = {});
+
+}  // namespace lamarck::meta

@@ -1,0 +1,162 @@
+// UED runs on the maze (ued.h).
+#include "lamarck/meta/ued.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+
+#include "lamarck/core/config.h"
+#include "lamarck/core/error.h"
+#include "lamarck/core/rng.h"
+#include "lamarck/core/serialize.h"
+#include "lamarck/envs/maze/levels.h"
+#include "lamarck/envs/registry.h"
+
+namespace lamarck::meta {
+
+void UedConfig::validate() const {
+  check_config(*this, "ued config");
+  trainer.validate();
+  if (n_walls > level_width * level_height - 2)
+    throw InvalidArgument("n_walls = " + std::to_string(n_walls) + " leaves no room for the agent and the goal in a " +
+                          std::to_string(level_width) + " x " + std::to_string(level_height) + " level (at most " +
+                          std::to_string(level_width * level_height - 2) + ")");
+  for (const std::string& name : holdouts) envs::maze::holdout_level(name);  // unknown names: the nearest
+}
+
+namespace {
+
+constexpr uint64_t kLevelStream = 0x6c6576656cull;  // "level"
+
+std::string fmt(double x) {
+  if (!std::isfinite(x)) return "nan";
+  char b[32];
+  std::snprintf(b, sizeof b, "%.6g", x);
+  return b;
+}
+
+std::string json_number(double x) { return std::isfinite(x) ? fmt(x) : "null"; }
+
+// Domain randomisation: every episode of instance i starts on a fresh generated level, drawn from the key
+// (seed, kLevelStream, i, episode number of i).
+class DomainRandomisation {
+ public:
+  DomainRandomisation(const UedConfig& c, int64_t instances)
+      : c_(c), episodes_(size_t(instances), 0) {}
+  std::string next_level(int64_t instance) {
+    Philox rng(derive_key(c_.trainer.seed, kLevelStream, uint64_t(instance), episodes_[size_t(instance)]++));
+    return envs::maze::level_json(
+        envs::maze::generate_level(int(c_.level_width), int(c_.level_height), int(c_.n_walls), rng));
+  }
+  void initial_levels(envs::BatchEnv& env) {
+    std::vector<int64_t> ids;
+    std::vector<std::string> levels;
+    for (int64_t i = 0; i < env.num_envs(); ++i) {
+      ids.push_back(i);
+      levels.push_back(next_level(i));
+    }
+    env.set_levels(ids, levels);
+  }
+  void on_episode_end(envs::BatchEnv& env, const std::vector<int64_t>& ended) {
+    std::vector<std::string> levels;
+    for (int64_t i : ended) levels.push_back(next_level(i));
+    env.set_levels(ended, levels);
+    env.reset_instances(c_.trainer.seed ^ 0x5eedull, ended);
+  }
+
+ private:
+  const UedConfig& c_;
+  std::vector<uint64_t> episodes_;
+};
+
+}  // namespace
+
+UedResult run_ued(const UedConfig& config, const std::string& run_dir, const Exec& exec,
+                  const std::function<void(int64_t, const rl::RecurrentTrainer&)>& on_update) {
+  config.validate();
+  std::filesystem::create_directories(run_dir);
+  write_file_atomic(run_dir + "/config.json", config_to_json(config));
+  const auto start = std::chrono::steady_clock::now();
+  const int64_t P = config.seeds, E = config.trainer.num_envs;
+  auto env = envs::make_env("Maze", P * E, exec);
+  DomainRandomisation dr(config, P * E);
+  dr.initial_levels(*env);
+  rl::RecurrentTrainer trainer(config.trainer, P, exec, std::move(env),
+                               [&dr](envs::BatchEnv& e, const std::vector<int64_t>& ended) { dr.on_episode_end(e, ended); });
+  std::vector<std::string> holdout_json;
+  for (const std::string& name : config.holdouts) holdout_json.push_back(envs::maze::level_json(envs::maze::holdout_level(name)));
+
+  UedResult result;
+  std::ostringstream train_csv, eval_csv;
+  train_csv << "update,env_steps,gradient_steps,seed,episode_return,episodes,policy_loss,value_loss,entropy,approx_kl\n";
+  eval_csv << "update,env_steps,gradient_steps,seed,level,solve_rate,mean_return\n";
+  auto evaluate = [&] {
+    const rl::LevelEvaluation ev = trainer.evaluate(holdout_json, config.eval_episodes, config.eval_max_steps,
+                                                    config.trainer.seed * 1000003ull + uint64_t(trainer.updates_done()));
+    UedEvaluation u;
+    u.update = trainer.updates_done();
+    u.env_steps = trainer.env_steps_per_agent();
+    u.gradient_steps = trainer.gradient_steps_per_agent();
+    u.levels = config.holdouts;
+    u.solve_rate = ev.solve_rate;
+    u.mean_return = ev.mean_return;
+    const int64_t L = ev.L;
+    std::vector<double> seed_return;
+    for (int64_t p = 0; p < P; ++p) {
+      double s = 0, r = 0;
+      for (int64_t l = 0; l < L; ++l) {
+        s += ev.solve_rate[size_t(p * L + l)] / double(L);
+        r += ev.mean_return[size_t(p * L + l)] / double(L);
+        eval_csv << u.update << ',' << u.env_steps << ',' << u.gradient_steps << ',' << p << ',' << config.holdouts[size_t(l)]
+                 << ',' << fmt(ev.solve_rate[size_t(p * L + l)]) << ',' << fmt(ev.mean_return[size_t(p * L + l)]) << '\n';
+      }
+      u.seed_solve_rate.push_back(s);
+      seed_return.push_back(r);
+    }
+    u.solve_rate_interval = mean_interval(u.seed_solve_rate);
+    u.return_interval = mean_interval(seed_return);
+    result.evaluations.push_back(u);
+    // summary of this (latest) evaluation
+    std::ostringstream j;
+    j << "{\n  \"curriculum\": \"" << config.curriculum << "\",\n  \"seeds\": " << P << ",\n  \"updates\": " << u.update
+      << ",\n  \"env_steps_per_seed\": " << u.env_steps << ",\n  \"gradient_steps_per_seed\": " << u.gradient_steps
+      << ",\n  \"seconds\": " << fmt(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count())
+      << ",\n  \"eval_episodes\": " << config.eval_episodes << ",\n  \"solve_rate_mean\": "
+      << json_number(u.solve_rate_interval.mean) << ",\n  \"solve_rate_ci95\": " << json_number(u.solve_rate_interval.half_width)
+      << ",\n  \"return_mean\": " << json_number(u.return_interval.mean)
+      << ",\n  \"return_ci95\": " << json_number(u.return_interval.half_width) << ",\n  \"levels\": {";
+    for (int64_t l = 0; l < L; ++l) {
+      std::vector<double> s, r;
+      for (int64_t p = 0; p < P; ++p) {
+        s.push_back(ev.solve_rate[size_t(p * L + l)]);
+        r.push_back(ev.mean_return[size_t(p * L + l)]);
+      }
+      const MeanInterval si = mean_interval(s), ri = mean_interval(r);
+      j << (l ? "," : "") << "\n    \"" << config.holdouts[size_t(l)] << "\": {\"solve_rate\": " << json_number(si.mean)
+        << ", \"solve_rate_ci95\": " << json_number(si.half_width) << ", \"return\": " << json_number(ri.mean)
+        << ", \"return_ci95\": " << json_number(ri.half_width) << "}";
+    }
+    j << "\n  }\n}\n";
+    write_file_atomic(run_dir + "/eval.csv", eval_csv.str());
+    write_file_atomic(run_dir + "/train.csv", train_csv.str());
+    write_file_atomic(run_dir + "/summary.json", j.str());
+  };
+  for (int64_t u = 0; u < config.trainer.num_updates; ++u) {
+    trainer.update();
+    for (int64_t p = 0; p < P; ++p) {
+      const rl::RecurrentUpdateStats& s = trainer.last_stats()[size_t(p)];
+      train_csv << trainer.updates_done() << ',' << trainer.env_steps_per_agent() << ','
+                << trainer.gradient_steps_per_agent() << ',' << p << ',' << fmt(s.episode_return) << ',' << s.episodes << ','
+                << fmt(s.loss.policy) << ',' << fmt(s.loss.value) << ',' << fmt(s.loss.entropy) << ','
+                << fmt(s.loss.approx_kl) << '\n';
+    }
+    if (on_update) on_update(trainer.updates_done(), trainer);
+    if (trainer.updates_done() % config.eval_every == 0 || trainer.updates_done() == config.trainer.num_updates) evaluate();
+  }
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace lamarck::meta
