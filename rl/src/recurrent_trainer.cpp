@@ -56,8 +56,8 @@ struct RecurrentTrainer::Buffers {
   std::vector<double> return_sum;    // (P) this update's finished episodes
   std::vector<int64_t> episodes;     // (P)
   RecurrentStepCache<float> act;     // acting
-  std::vector<RecurrentStepCache<float>> steps;  // (T) the learning pass
-  RecurrentGradWorkspace<float> ws;
+  RecurrentSequenceCache<float> seq;  // the learning pass
+  RecurrentSequenceWorkspace<float> seq_ws;
   std::vector<float> grads;          // (P, n)
   nn::AdamState adam;
   LossWorkspace loss_ws;
@@ -202,20 +202,20 @@ void RecurrentTrainer::learn() {
   adam.eps = config_.adam_eps;
   adam.max_grad_norm = config_.max_grad_norm;
   b.update.copy_from_host(std::vector<int64_t>(size_t(P_), updates_).data(), P_);
-  // minibatch arrays: sequences of Em envs per agent, time-major (T, P * Em) for the network and
-  // agent-major (P, T * Em) for the loss
-  std::vector<float> mobs(static_cast<size_t>(T_ * mrows * O)), mh0(size_t(mrows * H)), mc0(static_cast<size_t>(mrows * H));
-  std::vector<int32_t> mact(static_cast<size_t>(T_ * mrows));
-  std::vector<uint8_t> mreset(static_cast<size_t>(T_ * mrows));
-  std::vector<float> logp(static_cast<size_t>(T_ * mrows)), ent(static_cast<size_t>(T_ * mrows));
-  DeviceArray<float> L_logp(P_ * S), L_ent(P_ * S), L_val(P_ * S), L_oldlogp(P_ * S), L_oldval(P_ * S), L_adv(P_ * S),
-      L_ret(P_ * S), d_logp(P_ * S), d_ent(P_ * S), d_val(P_ * S);
-  std::vector<float> dlogits(static_cast<size_t>(mrows * A)), dvalues(static_cast<size_t>(mrows));
-  if (int64_t(b.steps.size()) != T_) b.steps.resize(size_t(T_));
+  // a minibatch is Em envs of each agent with their whole sequences, laid out (P, T, Em): the network's
+  // sequence layout and the loss's (P, samples) layout at once
+  const int64_t rows_mb = P_ * S;
+  std::vector<float> mobs(static_cast<size_t>(rows_mb * O)), mh0(static_cast<size_t>(mrows * H)),
+      mc0(static_cast<size_t>(mrows * H));
+  std::vector<int32_t> mact(static_cast<size_t>(rows_mb));
+  std::vector<uint8_t> mreset(static_cast<size_t>(rows_mb));
+  DeviceArray<float> L_logp(rows_mb), L_ent(rows_mb), L_oldlogp(rows_mb), L_oldval(rows_mb), L_adv(rows_mb),
+      L_ret(rows_mb), d_logp(rows_mb), d_ent(rows_mb), d_val(rows_mb), dlogits(rows_mb * A);
   std::vector<int64_t> perm(static_cast<size_t>(E_));
   std::vector<LossTerms> sum_terms(static_cast<size_t>(P_));
-  std::vector<double> lr(size_t(P_), config_.anneal_lr ? nn::linear_anneal(config_.lr, updates_, config_.num_updates)
-                                                       : config_.lr);
+  std::vector<double> lr(static_cast<size_t>(P_), config_.anneal_lr
+                                                      ? nn::linear_anneal(config_.lr, updates_, config_.num_updates)
+                                                      : config_.lr);
   for (int64_t epoch = 0; epoch < config_.update_epochs; ++epoch) {
     // the envs of each minibatch: a permutation per epoch (shared by the agents), keyed by the update
     std::iota(perm.begin(), perm.end(), 0);
@@ -224,46 +224,33 @@ void RecurrentTrainer::learn() {
       for (int64_t i = E_ - 1; i > 0; --i) std::swap(perm[size_t(i)], perm[size_t(rng.below(uint32_t(i + 1)))]);
     }
     for (int64_t mb = 0; mb < M; ++mb) {
-      // gather: minibatch row q = p * Em + k is rollout row r = p * E + perm[mb * Em + k]
-      auto src = [&](int64_t q) { return (q / Em) * E_ + perm[size_t(mb * Em + q % Em)]; };
-      for (int64_t q = 0; q < mrows; ++q) {
-        const int64_t r = src(q);
-        std::memcpy(mh0.data() + q * H, b.h0.data() + r * H, sizeof(float) * size_t(H));
-        std::memcpy(mc0.data() + q * H, b.c0.data() + r * H, sizeof(float) * size_t(H));
-        for (int64_t t = 0; t < T_; ++t) {
-          std::memcpy(mobs.data() + (t * mrows + q) * O, b.obs.data() + (t * rows + r) * O, sizeof(float) * size_t(O));
-          mact[size_t(t * mrows + q)] = b.actions[size_t(t * rows + r)];
-          mreset[size_t(t * mrows + q)] = b.resets[size_t(t * rows + r)];
-          // loss layout (P, T, Em)
-          const size_t li = size_t((q / Em) * S + t * Em + q % Em), ri = size_t(t * rows + r);
-          L_oldlogp.data()[li] = b.logp[ri];
-          L_oldval.data()[li] = b.values[ri];
-          L_adv.data()[li] = b.adv[ri];
-          L_ret.data()[li] = b.ret[ri];
+      // gather: minibatch (p, t, k) is rollout (t, p * E + perm[mb * Em + k])
+      for (int64_t p = 0; p < P_; ++p)
+        for (int64_t k = 0; k < Em; ++k) {
+          const int64_t r = p * E_ + perm[size_t(mb * Em + k)], q = p * Em + k;
+          std::memcpy(mh0.data() + q * H, b.h0.data() + r * H, sizeof(float) * size_t(H));
+          std::memcpy(mc0.data() + q * H, b.c0.data() + r * H, sizeof(float) * size_t(H));
+          for (int64_t t = 0; t < T_; ++t) {
+            const size_t mi = size_t((p * T_ + t) * Em + k), ri = size_t(t * rows + r);
+            std::memcpy(mobs.data() + mi * size_t(O), b.obs.data() + ri * size_t(O), sizeof(float) * size_t(O));
+            mact[mi] = b.actions[ri];
+            mreset[mi] = b.resets[ri];
+            L_oldlogp.data()[mi] = b.logp[ri];
+            L_oldval.data()[mi] = b.values[ri];
+            L_adv.data()[mi] = b.adv[ri];
+            L_ret.data()[mi] = b.ret[ri];
+          }
         }
-      }
-      // forward through the whole sequence from the rollout's initial carry
-      for (int64_t t = 0; t < T_; ++t) {
-        const float* h = t == 0 ? mh0.data() : b.steps[size_t(t - 1)].h.data();
-        const float* c = t == 0 ? mc0.data() : b.steps[size_t(t - 1)].c.data();
-        RecurrentStepCache<float>& s = b.steps[size_t(t)];
-        recurrent_step<float>(exec_, layout_, P_, Em, params_.data(), n, mobs.data() + t * mrows * O, h, c,
-                              mreset.data() + t * mrows, s);
-        nn::categorical_log_prob<float>(exec_, mrows, A, s.logits(), mact.data() + t * mrows, logp.data() + t * mrows,
-                                        ent.data() + t * mrows);
-        for (int64_t q = 0; q < mrows; ++q) {
-          const size_t li = size_t((q / Em) * S + t * Em + q % Em);
-          L_logp.data()[li] = logp[size_t(t * mrows + q)];
-          L_ent.data()[li] = ent[size_t(t * mrows + q)];
-          L_val.data()[li] = s.values()[q];
-        }
-      }
+      // forward through the whole sequences from the rollout's initial carry
+      recurrent_sequence_forward<float>(exec_, layout_, P_, T_, Em, params_.data(), n, mobs.data(), mh0.data(), mc0.data(),
+                                        mreset.data(), b.seq);
+      nn::categorical_log_prob<float>(exec_, rows_mb, A, b.seq.logits(), mact.data(), L_logp.data(), L_ent.data());
       LossInputs in;
       in.P = P_;
       in.B = S;
       in.log_prob = L_logp.data();
       in.entropy = L_ent.data();
-      in.value = L_val.data();
+      in.value = b.seq.values();
       in.old_log_prob = L_oldlogp.data();
       in.old_value = L_oldval.data();
       in.advantage = L_adv.data();
@@ -274,27 +261,11 @@ void RecurrentTrainer::learn() {
       std::vector<LossTerms> terms(static_cast<size_t>(P_));
       ppo_loss_grads(exec_, *b.rule, settings, in, b.loss_ws, d_logp.data(), d_ent.data(), d_val.data(), terms.data());
       for (int64_t p = 0; p < P_; ++p) sum_terms[size_t(p)] += terms[size_t(p)];
-      // backward through time
-      std::fill(b.grads.begin(), b.grads.end(), 0.0f);
-      std::vector<float> dh_future, dc_future;
-      for (int64_t t = T_ - 1; t >= 0; --t) {
-        std::vector<float> dl(static_cast<size_t>(mrows)), de(static_cast<size_t>(mrows));
-        for (int64_t q = 0; q < mrows; ++q) {
-          const size_t li = size_t((q / Em) * S + t * Em + q % Em);
-          dl[size_t(q)] = d_logp.data()[li];
-          de[size_t(q)] = d_ent.data()[li];
-          dvalues[size_t(q)] = d_val.data()[li];
-        }
-        const RecurrentStepCache<float>& s = b.steps[size_t(t)];
-        nn::categorical_backward<float>(exec_, mrows, A, s.logits(), mact.data() + t * mrows, dl.data(), de.data(),
-                                        dlogits.data());
-        const bool last = t == T_ - 1;
-        recurrent_backward<float>(exec_, layout_, P_, Em, params_.data(), n, s, mreset.data() + t * mrows, dlogits.data(),
-                                  dvalues.data(), last ? nullptr : dh_future.data(), last ? nullptr : dc_future.data(),
-                                  b.grads.data(), b.ws);
-        dh_future.assign(b.ws.dh_in.data(), b.ws.dh_in.data() + mrows * H);
-        dc_future.assign(b.ws.dc_in.data(), b.ws.dc_in.data() + mrows * H);
-      }
+      // backpropagation through time, then Adam
+      nn::categorical_backward<float>(exec_, rows_mb, A, b.seq.logits(), mact.data(), d_logp.data(), d_ent.data(),
+                                      dlogits.data());
+      recurrent_sequence_backward<float>(exec_, layout_, params_.data(), n, b.seq, mreset.data(), dlogits.data(),
+                                         d_val.data(), b.grads.data(), false, b.seq_ws);
       nn::adam_step(exec_, adam, P_, n, params_.data(), b.grads.data(), b.adam, lr.data(), nullptr, nullptr);
     }
   }

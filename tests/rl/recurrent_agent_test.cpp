@@ -141,5 +141,84 @@ TEST(RecurrentAgent, RolloutGradientsMatchFiniteDifferences) {
   for (int64_t k = 0; k < H; ++k) EXPECT_EQ(dh_future[size_t(1 * H + k)], 0.0);
 }
 
+// The whole-sequence pass equals the step-by-step one: the same logits, values and carries, and the same
+// parameter gradients (to rounding: the sums run in another order), over a rollout with resets.
+TEST(RecurrentAgent, SequencePassEqualsStepByStep) {
+  RecurrentAgentShape shape;
+  shape.conv_filters = 3;
+  shape.embed_dim = 2;
+  shape.lstm_hidden = 5;
+  shape.head_hidden = 3;
+  const RecurrentAgentLayout l = make_recurrent_agent_layout(shape);
+  const int64_t P = 2, B = 3, T = 5, rows = P * B, H = l.hidden(), A = l.action_dim, O = l.obs_size();
+  const int64_t stride = l.num_params + 2;
+  auto params = randn(P * stride, 21, 0.3);
+  // per-step layout (T, P, B) and sequence layout (P, T, B) of the same data
+  std::vector<float> obs_step(size_t(T * rows * O)), obs_seq(obs_step.size());
+  std::vector<uint8_t> reset_step(size_t(T * rows), 0), reset_seq(reset_step.size(), 0);
+  Philox rng(key_from_seed(22));
+  for (int64_t t = 0; t < T; ++t)
+    for (int64_t r = 0; r < rows; ++r) {
+      const int64_t p = r / B, b = r % B, q = (p * T + t) * B + b;
+      for (int64_t k = 0; k < O; ++k) {
+        const float v = k + 1 < O ? rng.uniform() : float(rng.below(4));
+        obs_step[size_t((t * rows + r) * O + k)] = v;
+        obs_seq[size_t(q * O + k)] = v;
+      }
+      const uint8_t z = rng.below(4) == 0;
+      reset_step[size_t(t * rows + r)] = z;
+      reset_seq[size_t(q)] = z;
+    }
+  const auto h0 = randn(rows * H, 23, 0.5), c0 = randn(rows * H, 24, 0.5);
+  const auto dl = randn(T * rows * A, 25, 1.0), dv = randn(T * rows, 26, 1.0);
+  // step by step
+  std::vector<RecurrentStepCache<double>> caches(static_cast<size_t>(T));
+  for (int64_t t = 0; t < T; ++t)
+    recurrent_step<double>(Exec{}, l, P, B, params.data(), stride, obs_step.data() + t * rows * O,
+                           t == 0 ? h0.data() : caches[size_t(t - 1)].h.data(),
+                           t == 0 ? c0.data() : caches[size_t(t - 1)].c.data(), reset_step.data() + t * rows,
+                           caches[size_t(t)]);
+  std::vector<double> g_step(params.size(), 0.0), dh, dc;
+  RecurrentGradWorkspace<double> ws;
+  for (int64_t t = T - 1; t >= 0; --t) {
+    const bool last = t == T - 1;
+    recurrent_backward<double>(Exec{}, l, P, B, params.data(), stride, caches[size_t(t)], reset_step.data() + t * rows,
+                               dl.data() + t * rows * A, dv.data() + t * rows, last ? nullptr : dh.data(),
+                               last ? nullptr : dc.data(), g_step.data(), ws);
+    dh = ws.dh_in.to_host();
+    dc = ws.dc_in.to_host();
+  }
+  // the sequence pass, with the output gradients in its layout
+  std::vector<double> dl_seq(dl.size()), dv_seq(dv.size());
+  for (int64_t t = 0; t < T; ++t)
+    for (int64_t r = 0; r < rows; ++r) {
+      const int64_t q = ((r / B) * T + t) * B + r % B;
+      for (int64_t a = 0; a < A; ++a) dl_seq[size_t(q * A + a)] = dl[size_t((t * rows + r) * A + a)];
+      dv_seq[size_t(q)] = dv[size_t(t * rows + r)];
+    }
+  RecurrentSequenceCache<double> seq;
+  RecurrentSequenceWorkspace<double> sws;
+  recurrent_sequence_forward<double>(Exec{}, l, P, T, B, params.data(), stride, obs_seq.data(), h0.data(), c0.data(),
+                                     reset_seq.data(), seq);
+  std::vector<double> g_seq(params.size(), 7.0);  // overwritten (accumulate = false)
+  recurrent_sequence_backward<double>(Exec{}, l, params.data(), stride, seq, reset_seq.data(), dl_seq.data(),
+                                      dv_seq.data(), g_seq.data(), false, sws);
+  const auto logits = seq.actor.out.back().to_host(), values = seq.critic.out.back().to_host(), hs = seq.h.to_host();
+  for (int64_t t = 0; t < T; ++t) {
+    const auto step_logits = caches[size_t(t)].actor.out.back().to_host();
+    const auto step_values = caches[size_t(t)].critic.out.back().to_host();
+    const auto step_h = caches[size_t(t)].h.to_host();
+    for (int64_t r = 0; r < rows; ++r) {
+      const int64_t q = ((r / B) * T + t) * B + r % B;
+      for (int64_t a = 0; a < A; ++a) ASSERT_NEAR(logits[size_t(q * A + a)], step_logits[size_t(r * A + a)], 1e-12);
+      ASSERT_NEAR(values[size_t(q)], step_values[size_t(r)], 1e-12);
+      for (int64_t k = 0; k < H; ++k) ASSERT_NEAR(hs[size_t(q * H + k)], step_h[size_t(r * H + k)], 1e-12);
+    }
+  }
+  for (int64_t p = 0; p < P; ++p)
+    for (int64_t k = 0; k < l.num_params; ++k)
+      ASSERT_NEAR(g_seq[size_t(p * stride + k)], g_step[size_t(p * stride + k)], 1e-10) << "member " << p << " param " << k;
+}
+
 }  // namespace
 }  // namespace lamarck::rl

@@ -43,27 +43,28 @@ void product_into(MutMap<T>& c, const OpA& a, const OpB& b, T alpha, T beta) {
   }
 }
 
-// One task: rows [r0, r0 + rows) of C_b.
+// One task: rows [r0, r0 + rows) and columns [c0, c0 + cols) of C_b.
 template <class T>
 void gemm_task(const GemmArgs& g, T alpha, const T* a, const T* b, T beta, T* c, int64_t member, int64_t r0,
-               int64_t rows) {
+               int64_t rows, int64_t c0, int64_t cols) {
   const T* ab = a + member * g.stride_a;
   const T* bb = b + member * g.stride_b;
-  MutMap<T> cm(c + member * g.stride_c + r0 * g.ldc, rows, g.n, Eigen::OuterStride<>(g.ldc));
+  MutMap<T> cm(c + member * g.stride_c + r0 * g.ldc + c0, rows, cols, Eigen::OuterStride<>(g.ldc));
   if (g.ta == Trans::no) {
     ConstMap<T> am(ab + r0 * g.lda, rows, g.k, Eigen::OuterStride<>(g.lda));
     if (g.tb == Trans::no)
-      product_into<T>(cm, am, ConstMap<T>(bb, g.k, g.n, Eigen::OuterStride<>(g.ldb)), alpha, beta);
+      product_into<T>(cm, am, ConstMap<T>(bb + c0, g.k, cols, Eigen::OuterStride<>(g.ldb)), alpha, beta);
     else
-      product_into<T>(cm, am, ConstMap<T>(bb, g.n, g.k, Eigen::OuterStride<>(g.ldb)).transpose(), alpha, beta);
+      product_into<T>(cm, am, ConstMap<T>(bb + c0 * g.ldb, cols, g.k, Eigen::OuterStride<>(g.ldb)).transpose(), alpha,
+                      beta);
   } else {
     // stored (k, m): the task's rows of op(A) are columns r0.. of the stored matrix
     ConstMap<T> am(ab + r0, g.k, rows, Eigen::OuterStride<>(g.lda));
     if (g.tb == Trans::no)
-      product_into<T>(cm, am.transpose(), ConstMap<T>(bb, g.k, g.n, Eigen::OuterStride<>(g.ldb)), alpha, beta);
+      product_into<T>(cm, am.transpose(), ConstMap<T>(bb + c0, g.k, cols, Eigen::OuterStride<>(g.ldb)), alpha, beta);
     else
-      product_into<T>(cm, am.transpose(), ConstMap<T>(bb, g.n, g.k, Eigen::OuterStride<>(g.ldb)).transpose(), alpha,
-                      beta);
+      product_into<T>(cm, am.transpose(), ConstMap<T>(bb + c0 * g.ldb, cols, g.k, Eigen::OuterStride<>(g.ldb)).transpose(),
+                      alpha, beta);
   }
 }
 
@@ -87,13 +88,18 @@ void gemm_batched(const Exec& exec, const GemmArgs& g, T alpha, const T* a, cons
   }
   const int threads = cpu_threads(exec);
   const int64_t blocks = (g.m + kGemmRowBlock - 1) / kGemmRowBlock;
-  const int64_t tasks = g.batch * blocks;
+  // wide products with too few row blocks to share (an LSTM step: 32 rows x 1024 columns) are also split
+  // by columns, in blocks that depend on the shape only (never on the thread count)
+  const int64_t col_blocks = g.n >= 2 * kGemmColBlock && g.batch * blocks < 4 ? (g.n + kGemmColBlock - 1) / kGemmColBlock : 1;
+  const int64_t tasks = g.batch * blocks * col_blocks;
   // products under ~0.2 ms of work run on the calling thread: a fork/join costs microseconds, and far more
   // when the other cores are busy
   const bool parallel = threads > 1 && tasks > 1 && gemm_flops(g) > 1.6e7;
   cpu_for(threads, parallel, tasks, [&](int64_t t) {
-    const int64_t member = t / blocks, r0 = (t % blocks) * kGemmRowBlock;
-    gemm_task<T>(g, alpha, a, b, beta, c, member, r0, std::min(kGemmRowBlock, g.m - r0));
+    const int64_t cb = t % col_blocks, rb = t / col_blocks;
+    const int64_t member = rb / blocks, r0 = (rb % blocks) * kGemmRowBlock;
+    const int64_t c0 = col_blocks > 1 ? cb * kGemmColBlock : 0, cols = col_blocks > 1 ? std::min(kGemmColBlock, g.n - c0) : g.n;
+    gemm_task<T>(g, alpha, a, b, beta, c, member, r0, std::min(kGemmRowBlock, g.m - r0), c0, cols);
   });
 }
 

@@ -36,6 +36,13 @@
 #define LMK_UNROLL
 #endif
 
+// LMK_SIMD: ask for SIMD on the next loop on the host (OpenMP's simd; the iterations are independent).
+#if defined(__CUDA_ARCH__) || !defined(__GNUC__)
+#define LMK_SIMD
+#else
+#define LMK_SIMD _Pragma("omp simd")
+#endif
+
 // LMK_DISPATCH_BEGIN / LMK_DISPATCH_END: around the functions whose host body depends on the compiler
 // (backend.h's parallel_for and friends, and the core/nn header templates that call them: a .cu unit compiled by nvcc launches on CUDA, a .cpp unit
 // compiled by g++ cannot). Each compiler puts them in its own inline namespace, so the two instantiations

@@ -238,4 +238,240 @@ void recurrent_backward(const Exec& exec, const RecurrentAgentLayout& l, int64_t
 }
 LMK_DISPATCH_END
 
+
+// ---- whole sequences (the learning pass) -------------------------------------------------------------
+// The same network over T steps of P agents x B envs at once, rows member-major: row (p, t, b) at
+// (p * T + t) * B + b. Everything that does not depend on the carry runs once over all P x T x B rows
+// (the conv, the embedding, the LSTM's input projection, the heads, every weight gradient: large GEMMs);
+// only the carry's h W_h and its gradient run step by step. Equal to recurrent_step/recurrent_backward
+// step by step up to the order of floating-point sums (tests/rl/recurrent_agent_test.cpp).
+
+template <class T>
+struct RecurrentSequenceCache {
+  int64_t P = 0, steps = 0, B = 0;                   // the shape it holds: (P, steps, B) rows
+  DeviceArray<T> image, onehot, conv_out, features;  // (P, T, B, ...)
+  DeviceArray<T> pre;                                // (P, T, B, 4H) pre-activations, then the activated gates
+  DeviceArray<T> h_in, c_in, h, c, tanh_c;           // (P, T, B, H)
+  nn::ConvCache<T> conv;
+  nn::MlpCache<T> embed, actor, critic;
+  const T* logits() const { return actor.output(); }  // (P, T, B, A)
+  const T* values() const { return critic.output(); }  // (P, T, B)
+  void ensure(const RecurrentAgentLayout& l, int64_t P_, int64_t T_, int64_t B_, Device device) {
+    P = P_, steps = T_, B = B_;
+    const int64_t rows = P * steps * B, H = l.hidden();
+    auto fit = [&](DeviceArray<T>& a, int64_t n) {
+      if (a.size() != n || a.device() != device) a = DeviceArray<T>(n, device);
+    };
+    fit(image, rows * l.image_size());
+    fit(onehot, rows * l.directions);
+    fit(conv_out, rows * l.conv.out_size());
+    fit(features, rows * l.features());
+    fit(pre, rows * 4 * H);
+    for (DeviceArray<T>* a : {&h_in, &c_in, &h, &c, &tanh_c}) fit(*a, rows * H);
+  }
+};
+
+template <class T>
+struct RecurrentSequenceWorkspace {
+  DeviceArray<T> dh_actor, dh_critic, dpre, dfeatures, dconv, dembed, dh_future, dc_future;
+  nn::ConvGradWorkspace<T> conv;
+  nn::MlpGradWorkspace<T> mlp;
+  void ensure(const RecurrentAgentLayout& l, int64_t rows, int64_t step_rows, Device device) {
+    const int64_t H = l.hidden();
+    auto fit = [&](DeviceArray<T>& a, int64_t n) {
+      if (a.size() != n || a.device() != device) a = DeviceArray<T>(n, device);
+    };
+    fit(dh_actor, rows * H);
+    fit(dh_critic, rows * H);
+    fit(dpre, rows * 4 * H);
+    fit(dfeatures, rows * l.features());
+    fit(dconv, rows * l.conv.out_size());
+    fit(dembed, rows * l.embed.out());
+    fit(dh_future, step_rows * H);
+    fit(dc_future, step_rows * H);
+  }
+};
+
+// An LSTM cell element costs five transcendentals: worth sharing among threads from a few thousand on.
+constexpr int64_t kCellWork = 64;
+
+namespace detail {
+// Index helpers of step t: element idx over (P, B, width) -> its row (p * T + t) * B + b.
+LMK_HD inline int64_t sequence_row(int64_t idx, int64_t width, int64_t T, int64_t B, int64_t t) {
+  const int64_t pb = idx / width;
+  return ((pb / B) * T + t) * B + pb % B;
+}
+template <class T>
+struct SequenceResetCarry {  // h_in, c_in of step t from the previous step's h, c (or h0, c0 at t = 0)
+  const T* h_prev;   // step t - 1's rows of the sequence arrays, or h0 (P * B, H) when t = 0
+  const T* c_prev;
+  const uint8_t* reset;  // (P, T, B), may be null
+  T* h_in;
+  T* c_in;
+  int64_t T_, B, H, t;
+  LMK_HD void operator()(int64_t idx) const {
+    const int64_t row = sequence_row(idx, H, T_, B, t), j = idx % H;
+    const int64_t prev = t == 0 ? (idx / H) : row - B;  // h0 is (P * B, H)
+    const bool zero = reset && reset[row];
+    h_in[row * H + j] = zero ? T(0) : h_prev[prev * H + j];
+    c_in[row * H + j] = zero ? T(0) : c_prev[prev * H + j];
+  }
+};
+template <class T>
+struct SequenceCell {  // gates, c, h of step t from the pre-activations (input projection + h_in W_h)
+  T* pre;
+  const T* params;
+  const T* c_in;
+  T* c;
+  T* h;
+  T* tanh_c;
+  int64_t stride, bias, T_, B, H, t;
+  // one (member, env) row of step t per call, its H units in a loop the compiler vectorises
+  LMK_HD void operator()(int64_t pb) const {
+    const int64_t row = ((pb / B) * T_ + t) * B + pb % B, p = pb / B;
+    // distinct arrays: restrict lets the loop vectorise
+    const T* __restrict__ b = params + p * stride + bias;
+    T* __restrict__ g = pre + row * 4 * H;
+    const T* __restrict__ ci = c_in + row * H;
+    T* __restrict__ co = c + row * H;
+    T* __restrict__ ho = h + row * H;
+    T* __restrict__ tco = tanh_c + row * H;
+    LMK_SIMD
+    for (int64_t j = 0; j < H; ++j) {
+      const T i = nn::detail::sigmoid(g[j] + b[j]);
+      const T f = nn::detail::sigmoid(g[H + j] + b[H + j]);
+      const T u = nn::any_tanh(g[2 * H + j] + b[2 * H + j]);
+      const T o = nn::detail::sigmoid(g[3 * H + j] + b[3 * H + j]);
+      g[j] = i;
+      g[H + j] = f;
+      g[2 * H + j] = u;
+      g[3 * H + j] = o;
+      const T cn = f * ci[j] + i * u;
+      const T tc = nn::any_tanh(cn);
+      co[j] = cn;
+      tco[j] = tc;
+      ho[j] = o * tc;
+    }
+  }
+};
+template <class T>
+struct SequenceCellGrads {  // dpre of step t, and dc toward step t - 1 (before the reset mask)
+  const T* gates;
+  const T* tanh_c;
+  const T* c_in;
+  const T* dh_actor;
+  const T* dh_critic;
+  const T* dh_future;  // (P * B, H), null at the last step
+  T* dc_future;        // (P * B, H) in: dc from step t + 1 (ignored at the last step); out: dc toward t - 1
+  T* dpre;
+  int64_t T_, B, H, t, last;
+  LMK_HD void operator()(int64_t idx) const {
+    const int64_t row = sequence_row(idx, H, T_, B, t), j = idx % H;
+    const T* g = gates + row * 4 * H;
+    const T i = g[j], f = g[H + j], u = g[2 * H + j], o = g[3 * H + j], tc = tanh_c[row * H + j];
+    const T dh = dh_actor[row * H + j] + dh_critic[row * H + j] + (last ? T(0) : dh_future[idx]);
+    const T dct = (last ? T(0) : dc_future[idx]) + dh * o * (T(1) - tc * tc);
+    T* d = dpre + row * 4 * H;
+    d[j] = dct * u * i * (T(1) - i);
+    d[H + j] = dct * c_in[row * H + j] * f * (T(1) - f);
+    d[2 * H + j] = dct * i * (T(1) - u * u);
+    d[3 * H + j] = dh * tc * o * (T(1) - o);
+    dc_future[idx] = dct * f;
+  }
+};
+template <class T>
+struct SequenceMaskCarry {  // no carry gradient crosses a reset at step t
+  T* dh;
+  T* dc;
+  const uint8_t* reset;
+  int64_t T_, B, H, t;
+  LMK_HD void operator()(int64_t idx) const {
+    if (reset && reset[sequence_row(idx, H, T_, B, t)]) {
+      dh[idx] = T(0);
+      dc[idx] = T(0);
+    }
+  }
+};
+}  // namespace detail
+
+LMK_DISPATCH_BEGIN
+// Forward over a whole sequence: obs (P, T, B, obs_size) float, the carry before step 0 (h0, c0: (P * B,
+// H)), reset (P, T, B) (null: none). Fills the cache (logits, values, every step's carry).
+template <class T>
+void recurrent_sequence_forward(const Exec& exec, const RecurrentAgentLayout& l, int64_t P, int64_t T_, int64_t B,
+                                const T* params, int64_t stride, const float* obs, const T* h0, const T* c0,
+                                const uint8_t* reset, RecurrentSequenceCache<T>& s) {
+  const int64_t rows = P * T_ * B, H = l.hidden(), W = 4 * H, TB = T_ * B;
+  s.ensure(l, P, T_, B, exec.device);
+  nn::elementwise(exec, rows, detail::SplitObservation<T>{obs, s.image.data(), s.onehot.data(), l.image_size(), l.directions},
+                  l.obs_size());
+  nn::conv_forward<T>(exec, l.conv, P, TB, params, stride, s.image.data(), s.conv_out.data(), s.conv);
+  nn::mlp_forward<T>(exec, l.embed, P, TB, params, stride, s.onehot.data(), s.embed);
+  nn::elementwise(exec, rows,
+                  detail::ConcatRows<T>{s.conv_out.data(), s.embed.output(), s.features.data(), l.conv.out_size(), l.embed.out()},
+                  l.features());
+  // the input projection of every step at once
+  nn::gemm_batched<T>(exec, nn::gemm_args(nn::Trans::no, nn::Trans::no, P, TB, W, l.lstm.in, TB * l.lstm.in, stride, TB * W),
+                      T(1), s.features.data(), params + l.lstm.wx(), T(0), s.pre.data());
+  for (int64_t t = 0; t < T_; ++t) {
+    const T* hp = t == 0 ? h0 : s.h.data();
+    const T* cp = t == 0 ? c0 : s.c.data();
+    nn::elementwise(exec, P * B * H, detail::SequenceResetCarry<T>{hp, cp, reset, s.h_in.data(), s.c_in.data(), T_, B, H, t});
+    // pre[t] += h_in[t] W_h, member p's B rows at (p * T + t) * B
+    nn::gemm_batched<T>(exec, nn::gemm_args(nn::Trans::no, nn::Trans::no, P, B, W, H, TB * H, stride, TB * W), T(1),
+                        s.h_in.data() + t * B * H, params + l.lstm.wh(), T(1), s.pre.data() + t * B * W);
+    nn::elementwise(exec, P * B,
+                    detail::SequenceCell<T>{s.pre.data(), params, s.c_in.data(), s.c.data(), s.h.data(), s.tanh_c.data(),
+                                            stride, l.lstm.b(), T_, B, H, t},
+                    H * kCellWork);
+  }
+  nn::mlp_forward<T>(exec, l.actor, P, TB, params, stride, s.h.data(), s.actor);
+  nn::mlp_forward<T>(exec, l.critic, P, TB, params, stride, s.h.data(), s.critic);
+}
+
+// Backward over the sequence from dlogits (P, T, B, A) and dvalues (P, T, B) (no gradient on the final
+// carry): writes (or adds, with accumulate) every parameter gradient into grads.
+template <class T>
+void recurrent_sequence_backward(const Exec& exec, const RecurrentAgentLayout& l, const T* params, int64_t stride,
+                                 const RecurrentSequenceCache<T>& s, const uint8_t* reset, const T* dlogits,
+                                 const T* dvalues, T* grads, bool accumulate, RecurrentSequenceWorkspace<T>& ws) {
+  const int64_t P = s.P, T_ = s.steps, B = s.B, TB = T_ * B, rows = P * TB, H = l.hidden(), W = 4 * H;
+  ws.ensure(l, rows, P * B, exec.device);
+  nn::mlp_backward<T>(exec, l.actor, P, TB, params, stride, s.h.data(), s.actor, dlogits, grads, accumulate,
+                      ws.dh_actor.data(), ws.mlp);
+  nn::mlp_backward<T>(exec, l.critic, P, TB, params, stride, s.h.data(), s.critic, dvalues, grads, accumulate,
+                      ws.dh_critic.data(), ws.mlp);
+  for (int64_t t = T_ - 1; t >= 0; --t) {
+    nn::elementwise(exec, P * B * H,
+                    detail::SequenceCellGrads<T>{s.pre.data(), s.tanh_c.data(), s.c_in.data(), ws.dh_actor.data(),
+                                                 ws.dh_critic.data(), ws.dh_future.data(), ws.dc_future.data(),
+                                                 ws.dpre.data(), T_, B, H, t, t == T_ - 1},
+                    kCellWork);
+    // dh toward step t - 1 = dpre[t] W_h^T, then nothing crosses a reset
+    nn::gemm_batched<T>(exec, nn::gemm_args(nn::Trans::no, nn::Trans::yes, P, B, H, W, TB * W, stride, B * H), T(1),
+                        ws.dpre.data() + t * B * W, params + l.lstm.wh(), T(0), ws.dh_future.data());
+    nn::elementwise(exec, P * B * H, detail::SequenceMaskCarry<T>{ws.dh_future.data(), ws.dc_future.data(), reset, T_, B, H, t});
+  }
+  const T beta = accumulate ? T(1) : T(0);
+  // the weight gradients of every step at once
+  nn::gemm_batched<T>(exec, nn::gemm_args(nn::Trans::yes, nn::Trans::no, P, l.lstm.in, W, TB, TB * l.lstm.in, TB * W, stride),
+                      T(1), s.features.data(), ws.dpre.data(), beta, grads + l.lstm.wx());
+  nn::gemm_batched<T>(exec, nn::gemm_args(nn::Trans::yes, nn::Trans::no, P, H, W, TB, TB * H, TB * W, stride), T(1),
+                      s.h_in.data(), ws.dpre.data(), beta, grads + l.lstm.wh());
+  if (exec.device == Device::cuda)
+    nn::bias_grad_gemm<T>(exec, P, TB, W, ws.mlp.ones_of(TB, exec.device), ws.dpre.data(), grads, stride, l.lstm.b(), accumulate);
+  else
+    nn::elementwise(exec, P, nn::detail::BiasGrad<T>{ws.dpre.data(), grads, stride, l.lstm.b(), TB, W, accumulate}, TB * W);
+  nn::gemm_batched<T>(exec, nn::gemm_args(nn::Trans::no, nn::Trans::yes, P, TB, l.lstm.in, W, TB * W, stride, TB * l.lstm.in),
+                      T(1), ws.dpre.data(), params + l.lstm.wx(), T(0), ws.dfeatures.data());
+  nn::elementwise(exec, rows,
+                  detail::SplitRows<T>{ws.dfeatures.data(), ws.dconv.data(), ws.dembed.data(), l.conv.out_size(), l.embed.out()},
+                  l.features());
+  nn::mlp_backward<T>(exec, l.embed, P, TB, params, stride, s.onehot.data(), s.embed, ws.dembed.data(), grads, accumulate,
+                      nullptr, ws.mlp);
+  nn::conv_backward<T>(exec, l.conv, P, TB, params, stride, s.conv_out.data(), s.conv, ws.dconv.data(), grads, accumulate,
+                       nullptr, ws.conv);
+}
+LMK_DISPATCH_END
+
 }  // namespace lamarck::rl

@@ -7,8 +7,9 @@
 // A_b = a + b * stride_a (stored (m, k) with row stride lda, or (k, m) when ta == Trans::yes), and
 // likewise for B and C. beta == 0 never reads C (it may hold garbage).
 //
-// CPU: the work is split into fixed tasks of (member, block of kRowBlock rows of C) that do not depend
-// on the thread count, so results are identical for any number of threads.
+// CPU: the work is split into fixed tasks of (member, block of kGemmRowBlock rows of C, and for wide
+// products with fewer than 4 row blocks in all, block of kGemmColBlock columns) that do not depend on the
+// thread count, so results are identical for any number of threads.
 #pragma once
 
 #include <cstdint>
@@ -19,7 +20,8 @@ namespace lamarck::nn {
 
 enum class Trans { no, yes };
 
-constexpr int64_t kGemmRowBlock = 64;  // rows of C per CPU task
+constexpr int64_t kGemmRowBlock = 64;   // rows of C per CPU task
+constexpr int64_t kGemmColBlock = 256;  // columns of C per CPU task, for wide products of few row blocks
 
 struct GemmArgs {
   Trans ta = Trans::no, tb = Trans::no;

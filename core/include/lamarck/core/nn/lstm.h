@@ -105,8 +105,10 @@ void lstm_forward(const Exec& exec, const LstmLayout& l, int64_t P, int64_t B, c
                   params + l.wx(), T(0), cache.gates.data());
   gemm_batched<T>(exec, gemm_args(Trans::no, Trans::no, P, B, W, H, B * H, stride, B * W), T(1), h,
                   params + l.wh(), T(1), cache.gates.data());
+  // five transcendentals per element: shared among threads from a few thousand elements on
   elementwise(exec, P * B * H,
-              detail::LstmCell<T>{cache.gates.data(), params, c, c_next, h_next, cache.tanh_c.data(), stride, l.b(), B, H});
+              detail::LstmCell<T>{cache.gates.data(), params, c, c_next, h_next, cache.tanh_c.data(), stride, l.b(), B, H},
+              64);
 }
 LMK_DISPATCH_END
 
