@@ -58,18 +58,14 @@ RecurrentAgentLayout make_recurrent_agent_layout(const RecurrentAgentShape& shap
 // orthogonal(2), the actor's output orthogonal(0.01), the critic's orthogonal(1); every bias 0.
 void init_recurrent_agent(const RecurrentAgentLayout& layout, Key key, float* row);
 
-// What one step keeps for its backward pass; a rollout keeps T of them.
+// The encoder's part of a forward pass (the conv over the image, the direction embedding, their
+// concatenation) for any number of rows per member: shared by the step and the whole-sequence passes.
 template <class T>
-struct RecurrentStepCache {
-  DeviceArray<T> image, onehot;       // (P*B, image_size), (P*B, directions)
-  DeviceArray<T> conv_out, features;  // (P*B, conv.out_size()), (P*B, features())
-  DeviceArray<T> h_in, c_in;          // (P*B, H) the carry the cell started from (after resets)
-  DeviceArray<T> h, c;                // (P*B, H) the carry after the step
+struct RecurrentEncoding {
+  DeviceArray<T> image, onehot;       // (rows, image_size), (rows, directions)
+  DeviceArray<T> conv_out, features;  // (rows, conv.out_size()), (rows, features())
   nn::ConvCache<T> conv;
-  nn::MlpCache<T> embed, actor, critic;
-  nn::LstmCache<T> lstm;
-  const T* logits() const { return actor.output(); }  // (P*B, A)
-  const T* values() const { return critic.output(); }  // (P*B)
+  nn::MlpCache<T> embed;
   void ensure(const RecurrentAgentLayout& l, int64_t rows, Device device) {
     auto fit = [&](DeviceArray<T>& a, int64_t n) {
       if (a.size() != n || a.device() != device) a = DeviceArray<T>(n, device);
@@ -78,6 +74,24 @@ struct RecurrentStepCache {
     fit(onehot, rows * l.directions);
     fit(conv_out, rows * l.conv.out_size());
     fit(features, rows * l.features());
+  }
+};
+
+// One step keeps its encoding, its carry and its cell and head caches; a rollout keeps T of them.
+template <class T>
+struct RecurrentStepCache {
+  RecurrentEncoding<T> enc;
+  DeviceArray<T> h_in, c_in;          // (P*B, H) the carry the cell started from (after resets)
+  DeviceArray<T> h, c;                // (P*B, H) the carry after the step
+  nn::MlpCache<T> actor, critic;
+  nn::LstmCache<T> lstm;
+  const T* logits() const { return actor.output(); }  // (P*B, A)
+  const T* values() const { return critic.output(); }  // (P*B)
+  void ensure(const RecurrentAgentLayout& l, int64_t rows, Device device) {
+    auto fit = [&](DeviceArray<T>& a, int64_t n) {
+      if (a.size() != n || a.device() != device) a = DeviceArray<T>(n, device);
+    };
+    enc.ensure(l, rows, device);
     fit(h_in, rows * l.hidden());
     fit(c_in, rows * l.hidden());
     fit(h, rows * l.hidden());
@@ -182,6 +196,39 @@ struct MaskCarryGrads {  // the carry gradient flowing to the previous step is 0
 }  // namespace detail
 
 LMK_DISPATCH_BEGIN
+// The encoder forward for P members of R rows each: obs (P*R, obs_size) float -> enc.features.
+template <class T>
+void encode_forward(const Exec& exec, const RecurrentAgentLayout& l, int64_t P, int64_t R, const T* params,
+                    int64_t stride, const float* obs, RecurrentEncoding<T>& enc) {
+  const int64_t rows = P * R;
+  enc.ensure(l, rows, exec.device);
+  nn::elementwise(exec, rows,
+                  detail::SplitObservation<T>{obs, enc.image.data(), enc.onehot.data(), l.image_size(), l.directions},
+                  l.obs_size());
+  nn::conv_forward<T>(exec, l.conv, P, R, params, stride, enc.image.data(), enc.conv_out.data(), enc.conv);
+  nn::mlp_forward<T>(exec, l.embed, P, R, params, stride, enc.onehot.data(), enc.embed);
+  nn::elementwise(exec, rows,
+                  detail::ConcatRows<T>{enc.conv_out.data(), enc.embed.output(), enc.features.data(), l.conv.out_size(),
+                                        l.embed.out()},
+                  l.features());
+}
+
+// The encoder backward from dfeatures (P*R, features()): adds (or writes) the conv and embedding gradients.
+// dconv and dembed are scratch of (P*R, conv.out_size()) and (P*R, embed.out()).
+template <class T>
+void encode_backward(const Exec& exec, const RecurrentAgentLayout& l, int64_t P, int64_t R, const T* params,
+                     int64_t stride, const RecurrentEncoding<T>& enc, const T* dfeatures, T* dconv, T* dembed, T* grads,
+                     bool accumulate, nn::ConvGradWorkspace<T>& conv_ws, nn::MlpGradWorkspace<T>& mlp_ws) {
+  nn::elementwise(exec, P * R, detail::SplitRows<T>{dfeatures, dconv, dembed, l.conv.out_size(), l.embed.out()},
+                  l.features());
+  nn::mlp_backward<T>(exec, l.embed, P, R, params, stride, enc.onehot.data(), enc.embed, dembed, grads, accumulate,
+                      nullptr, mlp_ws);
+  nn::conv_backward<T>(exec, l.conv, P, R, params, stride, enc.conv_out.data(), enc.conv, dconv, grads, accumulate,
+                       nullptr, conv_ws);
+}
+LMK_DISPATCH_END
+
+LMK_DISPATCH_BEGIN
 // One step of P agents on B rows each: obs (P*B, obs_size) float, the carry (h, c) of the previous step
 // (P*B, H), reset (P*B) = 1 where an episode starts at this step (its carry starts from zeros; null =
 // none). Fills the cache: logits, values, the new carry (cache.h, cache.c) and what backward needs.
@@ -191,15 +238,9 @@ void recurrent_step(const Exec& exec, const RecurrentAgentLayout& l, int64_t P, 
                     RecurrentStepCache<T>& s) {
   const int64_t rows = P * B, H = l.hidden();
   s.ensure(l, rows, exec.device);
-  nn::elementwise(exec, rows, detail::SplitObservation<T>{obs, s.image.data(), s.onehot.data(), l.image_size(), l.directions},
-                  l.obs_size());
-  nn::conv_forward<T>(exec, l.conv, P, B, params, stride, s.image.data(), s.conv_out.data(), s.conv);
-  nn::mlp_forward<T>(exec, l.embed, P, B, params, stride, s.onehot.data(), s.embed);
-  nn::elementwise(exec, rows,
-                  detail::ConcatRows<T>{s.conv_out.data(), s.embed.output(), s.features.data(), l.conv.out_size(), l.embed.out()},
-                  l.features());
+  encode_forward<T>(exec, l, P, B, params, stride, obs, s.enc);
   nn::elementwise(exec, rows * H, detail::ResetCarry<T>{h, c, reset, s.h_in.data(), s.c_in.data(), H});
-  nn::lstm_forward<T>(exec, l.lstm, P, B, params, stride, s.features.data(), s.h_in.data(), s.c_in.data(), s.h.data(),
+  nn::lstm_forward<T>(exec, l.lstm, P, B, params, stride, s.enc.features.data(), s.h_in.data(), s.c_in.data(), s.h.data(),
                       s.c.data(), s.lstm);
   nn::mlp_forward<T>(exec, l.actor, P, B, params, stride, s.h.data(), s.actor);
   nn::mlp_forward<T>(exec, l.critic, P, B, params, stride, s.h.data(), s.critic);
@@ -224,17 +265,12 @@ void recurrent_backward(const Exec& exec, const RecurrentAgentLayout& l, int64_t
   nn::elementwise(exec, rows * H,
                   detail::SumCarryGrads<T>{dh_future, dc_future, ws.dh_actor.data(), ws.dh_critic.data(), ws.dh.data(),
                                            ws.dc.data()});
-  nn::lstm_backward<T>(exec, l.lstm, P, B, params, stride, s.features.data(), s.h_in.data(), s.c_in.data(), s.lstm,
+  nn::lstm_backward<T>(exec, l.lstm, P, B, params, stride, s.enc.features.data(), s.h_in.data(), s.c_in.data(), s.lstm,
                        ws.dh.data(), ws.dc.data(), grads, true, ws.dh_in.data(), ws.dc_in.data(), ws.dfeatures.data(),
                        ws.lstm);
   nn::elementwise(exec, rows * H, detail::MaskCarryGrads<T>{ws.dh_in.data(), ws.dc_in.data(), reset, H});
-  nn::elementwise(exec, rows,
-                  detail::SplitRows<T>{ws.dfeatures.data(), ws.dconv.data(), ws.dembed.data(), l.conv.out_size(), l.embed.out()},
-                  l.features());
-  nn::mlp_backward<T>(exec, l.embed, P, B, params, stride, s.onehot.data(), s.embed, ws.dembed.data(), grads, true,
-                      nullptr, ws.mlp);
-  nn::conv_backward<T>(exec, l.conv, P, B, params, stride, s.conv_out.data(), s.conv, ws.dconv.data(), grads, true,
-                       nullptr, ws.conv);
+  encode_backward<T>(exec, l, P, B, params, stride, s.enc, ws.dfeatures.data(), ws.dconv.data(), ws.dembed.data(), grads,
+                     true, ws.conv, ws.mlp);
 }
 LMK_DISPATCH_END
 
@@ -249,11 +285,10 @@ LMK_DISPATCH_END
 template <class T>
 struct RecurrentSequenceCache {
   int64_t P = 0, steps = 0, B = 0;                   // the shape it holds: (P, steps, B) rows
-  DeviceArray<T> image, onehot, conv_out, features;  // (P, T, B, ...)
+  RecurrentEncoding<T> enc;                          // (P, T, B, ...)
   DeviceArray<T> pre;                                // (P, T, B, 4H) pre-activations, then the activated gates
   DeviceArray<T> h_in, c_in, h, c, tanh_c;           // (P, T, B, H)
-  nn::ConvCache<T> conv;
-  nn::MlpCache<T> embed, actor, critic;
+  nn::MlpCache<T> actor, critic;
   const T* logits() const { return actor.output(); }  // (P, T, B, A)
   const T* values() const { return critic.output(); }  // (P, T, B)
   void ensure(const RecurrentAgentLayout& l, int64_t P_, int64_t T_, int64_t B_, Device device) {
@@ -262,10 +297,7 @@ struct RecurrentSequenceCache {
     auto fit = [&](DeviceArray<T>& a, int64_t n) {
       if (a.size() != n || a.device() != device) a = DeviceArray<T>(n, device);
     };
-    fit(image, rows * l.image_size());
-    fit(onehot, rows * l.directions);
-    fit(conv_out, rows * l.conv.out_size());
-    fit(features, rows * l.features());
+    enc.ensure(l, rows, device);
     fit(pre, rows * 4 * H);
     for (DeviceArray<T>* a : {&h_in, &c_in, &h, &c, &tanh_c}) fit(*a, rows * H);
   }
@@ -337,21 +369,7 @@ struct SequenceCell {  // gates, c, h of step t from the pre-activations (input 
     T* __restrict__ ho = h + row * H;
     T* __restrict__ tco = tanh_c + row * H;
     LMK_SIMD
-    for (int64_t j = 0; j < H; ++j) {
-      const T i = nn::detail::sigmoid(g[j] + b[j]);
-      const T f = nn::detail::sigmoid(g[H + j] + b[H + j]);
-      const T u = nn::any_tanh(g[2 * H + j] + b[2 * H + j]);
-      const T o = nn::detail::sigmoid(g[3 * H + j] + b[3 * H + j]);
-      g[j] = i;
-      g[H + j] = f;
-      g[2 * H + j] = u;
-      g[3 * H + j] = o;
-      const T cn = f * ci[j] + i * u;
-      const T tc = nn::any_tanh(cn);
-      co[j] = cn;
-      tco[j] = tc;
-      ho[j] = o * tc;
-    }
+    for (int64_t j = 0; j < H; ++j) nn::detail::lstm_unit(g, b, H, j, ci[j], co[j], tco[j], ho[j]);
   }
 };
 template <class T>
@@ -367,16 +385,9 @@ struct SequenceCellGrads {  // dpre of step t, and dc toward step t - 1 (before 
   int64_t T_, B, H, t, last;
   LMK_HD void operator()(int64_t idx) const {
     const int64_t row = sequence_row(idx, H, T_, B, t), j = idx % H;
-    const T* g = gates + row * 4 * H;
-    const T i = g[j], f = g[H + j], u = g[2 * H + j], o = g[3 * H + j], tc = tanh_c[row * H + j];
     const T dh = dh_actor[row * H + j] + dh_critic[row * H + j] + (last ? T(0) : dh_future[idx]);
-    const T dct = (last ? T(0) : dc_future[idx]) + dh * o * (T(1) - tc * tc);
-    T* d = dpre + row * 4 * H;
-    d[j] = dct * u * i * (T(1) - i);
-    d[H + j] = dct * c_in[row * H + j] * f * (T(1) - f);
-    d[2 * H + j] = dct * i * (T(1) - u * u);
-    d[3 * H + j] = dh * tc * o * (T(1) - o);
-    dc_future[idx] = dct * f;
+    dc_future[idx] = nn::detail::lstm_unit_grads(gates + row * 4 * H, H, j, tanh_c[row * H + j], c_in[row * H + j], dh,
+                                                 last ? T(0) : dc_future[idx], dpre + row * 4 * H);
   }
 };
 template <class T>
@@ -401,18 +412,12 @@ template <class T>
 void recurrent_sequence_forward(const Exec& exec, const RecurrentAgentLayout& l, int64_t P, int64_t T_, int64_t B,
                                 const T* params, int64_t stride, const float* obs, const T* h0, const T* c0,
                                 const uint8_t* reset, RecurrentSequenceCache<T>& s) {
-  const int64_t rows = P * T_ * B, H = l.hidden(), W = 4 * H, TB = T_ * B;
+  const int64_t H = l.hidden(), W = 4 * H, TB = T_ * B;
   s.ensure(l, P, T_, B, exec.device);
-  nn::elementwise(exec, rows, detail::SplitObservation<T>{obs, s.image.data(), s.onehot.data(), l.image_size(), l.directions},
-                  l.obs_size());
-  nn::conv_forward<T>(exec, l.conv, P, TB, params, stride, s.image.data(), s.conv_out.data(), s.conv);
-  nn::mlp_forward<T>(exec, l.embed, P, TB, params, stride, s.onehot.data(), s.embed);
-  nn::elementwise(exec, rows,
-                  detail::ConcatRows<T>{s.conv_out.data(), s.embed.output(), s.features.data(), l.conv.out_size(), l.embed.out()},
-                  l.features());
+  encode_forward<T>(exec, l, P, TB, params, stride, obs, s.enc);
   // the input projection of every step at once
   nn::gemm_batched<T>(exec, nn::gemm_args(nn::Trans::no, nn::Trans::no, P, TB, W, l.lstm.in, TB * l.lstm.in, stride, TB * W),
-                      T(1), s.features.data(), params + l.lstm.wx(), T(0), s.pre.data());
+                      T(1), s.enc.features.data(), params + l.lstm.wx(), T(0), s.pre.data());
   for (int64_t t = 0; t < T_; ++t) {
     const T* hp = t == 0 ? h0 : s.h.data();
     const T* cp = t == 0 ? c0 : s.c.data();
@@ -455,7 +460,7 @@ void recurrent_sequence_backward(const Exec& exec, const RecurrentAgentLayout& l
   const T beta = accumulate ? T(1) : T(0);
   // the weight gradients of every step at once
   nn::gemm_batched<T>(exec, nn::gemm_args(nn::Trans::yes, nn::Trans::no, P, l.lstm.in, W, TB, TB * l.lstm.in, TB * W, stride),
-                      T(1), s.features.data(), ws.dpre.data(), beta, grads + l.lstm.wx());
+                      T(1), s.enc.features.data(), ws.dpre.data(), beta, grads + l.lstm.wx());
   nn::gemm_batched<T>(exec, nn::gemm_args(nn::Trans::yes, nn::Trans::no, P, H, W, TB, TB * H, TB * W, stride), T(1),
                       s.h_in.data(), ws.dpre.data(), beta, grads + l.lstm.wh());
   if (exec.device == Device::cuda)
@@ -464,13 +469,8 @@ void recurrent_sequence_backward(const Exec& exec, const RecurrentAgentLayout& l
     nn::elementwise(exec, P, nn::detail::BiasGrad<T>{ws.dpre.data(), grads, stride, l.lstm.b(), TB, W, accumulate}, TB * W);
   nn::gemm_batched<T>(exec, nn::gemm_args(nn::Trans::no, nn::Trans::yes, P, TB, l.lstm.in, W, TB * W, stride, TB * l.lstm.in),
                       T(1), ws.dpre.data(), params + l.lstm.wx(), T(0), ws.dfeatures.data());
-  nn::elementwise(exec, rows,
-                  detail::SplitRows<T>{ws.dfeatures.data(), ws.dconv.data(), ws.dembed.data(), l.conv.out_size(), l.embed.out()},
-                  l.features());
-  nn::mlp_backward<T>(exec, l.embed, P, TB, params, stride, s.onehot.data(), s.embed, ws.dembed.data(), grads, accumulate,
-                      nullptr, ws.mlp);
-  nn::conv_backward<T>(exec, l.conv, P, TB, params, stride, s.conv_out.data(), s.conv, ws.dconv.data(), grads, accumulate,
-                       nullptr, ws.conv);
+  encode_backward<T>(exec, l, P, TB, params, stride, s.enc, ws.dfeatures.data(), ws.dconv.data(), ws.dembed.data(),
+                     grads, accumulate, ws.conv, ws.mlp);
 }
 LMK_DISPATCH_END
 

@@ -40,6 +40,35 @@ struct LstmCache {
 };
 
 namespace detail {
+// Unit j of one row, the one place of the cell's math (here and in rl's whole-sequence pass): g holds the
+// row's pre-activations (4H, gate-major) and gets the activated gates; b is the bias row.
+template <class T>
+LMK_HD LMK_INLINE void lstm_unit(T* g, const T* b, int64_t H, int64_t j, T c_in, T& c_out, T& tanh_c, T& h_out) {
+  const T i = sigmoid(g[j] + b[j]);
+  const T f = sigmoid(g[H + j] + b[H + j]);
+  const T u = any_tanh(g[2 * H + j] + b[2 * H + j]);
+  const T o = sigmoid(g[3 * H + j] + b[3 * H + j]);
+  g[j] = i;
+  g[H + j] = f;
+  g[2 * H + j] = u;
+  g[3 * H + j] = o;
+  c_out = f * c_in + i * u;
+  tanh_c = any_tanh(c_out);
+  h_out = o * tanh_c;
+}
+// Its gradient: from dh' and the dc' that comes from later steps, the pre-activation gradients of unit j
+// (into d, 4H gate-major) and dc toward the cell's input carry.
+template <class T>
+LMK_HD LMK_INLINE T lstm_unit_grads(const T* g, int64_t H, int64_t j, T tanh_c, T c_in, T dh, T dc_next, T* d) {
+  const T i = g[j], f = g[H + j], u = g[2 * H + j], o = g[3 * H + j];
+  const T dct = dc_next + dh * o * (T(1) - tanh_c * tanh_c);
+  d[j] = dct * u * i * (T(1) - i);
+  d[H + j] = dct * c_in * f * (T(1) - f);
+  d[2 * H + j] = dct * i * (T(1) - u * u);
+  d[3 * H + j] = dh * tanh_c * o * (T(1) - o);
+  return dct * f;
+}
+
 template <class T>
 struct LstmCell {  // pre-activations (+ bias) -> gates, c', h'
   T* gates;
@@ -51,21 +80,7 @@ struct LstmCell {  // pre-activations (+ bias) -> gates, c', h'
   int64_t stride, bias, rows_per_member, H;
   LMK_HD void operator()(int64_t idx) const {
     const int64_t row = idx / H, j = idx % H, p = row / rows_per_member;
-    const T* b = params + p * stride + bias;
-    T* g = gates + row * 4 * H;
-    const T i = sigmoid(g[j] + b[j]);
-    const T f = sigmoid(g[H + j] + b[H + j]);
-    const T u = any_tanh(g[2 * H + j] + b[2 * H + j]);
-    const T o = sigmoid(g[3 * H + j] + b[3 * H + j]);
-    g[j] = i;
-    g[H + j] = f;
-    g[2 * H + j] = u;
-    g[3 * H + j] = o;
-    const T cn = f * c[idx] + i * u;
-    const T tc = any_tanh(cn);
-    c_next[idx] = cn;
-    tanh_c[idx] = tc;
-    h_next[idx] = o * tc;
+    lstm_unit(gates + row * 4 * H, params + p * stride + bias, H, j, c[idx], c_next[idx], tanh_c[idx], h_next[idx]);
   }
 };
 template <class T>
@@ -80,16 +95,8 @@ struct LstmCellGrads {  // dh', dc' -> d(pre-activations) (rows, 4H) and dc
   int64_t H;
   LMK_HD void operator()(int64_t idx) const {
     const int64_t row = idx / H, j = idx % H;
-    const T* g = gates + row * 4 * H;
-    const T i = g[j], f = g[H + j], u = g[2 * H + j], o = g[3 * H + j], tc = tanh_c[idx];
-    const T dh = dh_next[idx];
-    const T dct = (dc_next ? dc_next[idx] : T(0)) + dh * o * (T(1) - tc * tc);
-    T* d = dpre + row * 4 * H;
-    d[j] = dct * u * i * (T(1) - i);
-    d[H + j] = dct * c[idx] * f * (T(1) - f);
-    d[2 * H + j] = dct * i * (T(1) - u * u);
-    d[3 * H + j] = dh * tc * o * (T(1) - o);
-    dc[idx] = dct * f;
+    dc[idx] = lstm_unit_grads(gates + row * 4 * H, H, j, tanh_c[idx], c[idx], dh_next[idx],
+                              dc_next ? dc_next[idx] : T(0), dpre + row * 4 * H);
   }
 };
 }  // namespace detail
