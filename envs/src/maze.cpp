@@ -335,7 +335,12 @@ void add_maze_envs(std::vector<EnvEntry>& out) {
                              "250 steps; levels per instance (default SixteenRooms)",
                              defaults),
       draw_view);
-  e.level_from_text = [](const std::string& text) { return maze::level_json(maze::parse_level(text)); };
+  // a holdout's canonical name, or a level's text
+  e.level_from_text = [](const std::string& text) {
+    for (const std::string& name : maze::holdout_names())
+      if (text == name) return maze::level_json(maze::holdout_level(name));
+    return maze::level_json(maze::parse_level(text));
+  };
   e.level_to_text = [](const std::string& json) { return maze::level_text(maze::level_from_json(json)); };
   e.draw_level = [](const std::string& json) { return maze::draw_level(maze::level_from_json(json)); };
   out.push_back(std::move(e));

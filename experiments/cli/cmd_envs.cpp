@@ -172,6 +172,7 @@ void add_envs_command(CLI::App& app, const GlobalOptions& global) {
     uint64_t seed = 0;
     std::string actions;
     std::string params;
+    std::string level;
     std::string gif;
     int gif_delay = 10;
   };
@@ -184,12 +185,16 @@ void add_envs_command(CLI::App& app, const GlobalOptions& global) {
   render->add_option("--actions", render_opts->actions,
                      "Comma-separated discrete actions to play (repeated as needed); default random");
   render->add_option("--params", render_opts->params, "JSON overriding the env's Params");
+  render->add_option("--level", render_opts->level,
+                     "The level to play, as text (envs with a text form: the maze's prefab string, rows joined by "
+                     "'|', or a holdout name such as Labyrinth)");
   render->add_option("--gif", render_opts->gif, "Also write the frames as one animated GIF to this file");
   render->add_option("--gif-delay", render_opts->gif_delay, "GIF frame delay in hundredths of a second")
       ->check(CLI::Range(1, 65535));
   render->callback([&global, render_opts] {
     const RenderOptions& o = *render_opts;
     auto env = envs::make_env(o.env, 1, Exec{Device::cpu, 1}, o.params);
+    if (!o.level.empty()) env->set_levels({0}, {envs::level_from_text(o.env, o.level)});
     const envs::Spec& spec = env->spec();
     const std::vector<int32_t> given = parse_action_list(o.actions);
     if (!given.empty() && spec.action.kind != Space::Kind::discrete)

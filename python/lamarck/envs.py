@@ -208,7 +208,8 @@ class VectorEnv:
         if isinstance(level, dict):
             return json.dumps(level)
         if isinstance(level, str):
-            # the env's text form (the maze's prefab strings: '#' walls, 'G' goal, '>' 'v' '<' '^' agent)
+            # the env's text form (the maze's prefab strings: '#' walls, 'G' goal, '>' 'v' '<' '^' agent;
+            # or a holdout's name such as "Labyrinth")
             return _core.level_from_text(self.env_id, level)
         raise ValueError(f"a level must be a dict or a text string, got {type(level).__name__}")
 

@@ -368,6 +368,9 @@ TEST(MazeLevels, TextLevelsThroughTheRegistryKeepOtherParams) {
   EXPECT_EQ(env->terminated()[1], 1);
   EXPECT_EQ(env->rewards()[1], goal_reward(4, 17, true));
   EXPECT_THROW(level_from_text("Maze", ">..|..."), InvalidArgument);
+  // a holdout by its name
+  EXPECT_EQ(level_from_text("Maze", "Labyrinth"), level_json(holdout_level("Labyrinth")));
+  EXPECT_THROW(level_from_text("Maze", "Labyrinth9"), InvalidArgument);
 }
 
 TEST(MazeLevels, DrawnWholeAndTiled) {

@@ -110,6 +110,10 @@ BAD_INPUTS = [
     (["es", "--strategy", "cma_es", "--problem", "sphere", "--dim", "4", "--instances", "2x"], "--instances"),
     (["envs", "render", "--env", "CartPole-v1", "--steps", "2", "--actions", "0,one"], "--actions: 'one'"),
     (["envs", "bench", "--env", "CartPole-v1", "--batch", "0"], "--batch"),
+    (["envs", "render", "--env", "Maze", "--steps", "2", "--level", ">..|.G"], "row 2 has 2 cells"),
+    (["envs", "render", "--env", "CartPole-v1", "--steps", "2", "--level", ">.G"], "no text form"),
+    (["ued-train", "--updates", "0"], "--updates"),
+    (["ued-train", "experiments/configs/cartpole_ppo.json"], "cartpole_ppo.json"),
 ]
 
 
@@ -183,6 +187,11 @@ def test_es_envs_and_plot_happy_paths(tmp_path):
     out = run("-q", "envs", "bench", "--env", "Box2D/PushBox", "--batch", "16", "--steps", "10", "--json")
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["steps_per_second"] > 0
+    # a holdout maze by name, played forward: the agent's view frames and a GIF
+    out = run("-q", "envs", "render", "--env", "Maze", "--level", "TrivialMaze2", "--steps", "6", "--actions", "2",
+              "--out", str(tmp_path / "maze"), "--gif", str(tmp_path / "maze.gif"), "--json")
+    assert out.returncode == 0, out.stderr
+    assert len(list((tmp_path / "maze").glob("frame_*.png"))) == 7 and (tmp_path / "maze.gif").stat().st_size > 0
     # a one-generation meta-training run, then its plots
     cfg = {"rule": "lpo", "pop_size": 4, "generations": 1, "min_timesteps": 512, "max_timesteps": 512,
            "tasks_per_candidate": 1, "eval_every": 1, "eval_seeds": 2, "envs": ["CartPole-v1"],

@@ -38,8 +38,8 @@ std::string env_description(const std::string& name);
 // The env's Params with params_json applied, as pretty JSON (every field).
 std::string env_params_json(const std::string& name, const std::string& params_json = "");
 
-// Levels as text, for envs whose levels have one (the maze's prefab strings, maze/levels.h): the level's
-// fields as JSON (what BatchEnv::set_levels takes; only the level's own fields, so other overrides such
+// Levels as text, for envs whose levels have one (the maze's prefab strings, maze/levels.h, or a holdout's
+// canonical name such as "Labyrinth"): the level's fields as JSON (what BatchEnv::set_levels takes; only the level's own fields, so other overrides such
 // as max_episode_steps stay), and a level (JSON from get_level) as text. InvalidArgument for malformed
 // text, naming the row and column, and for envs without a text form.
 bool env_has_level_text(const std::string& name);
