@@ -304,12 +304,13 @@ namespace {
 
 // The agent's 5 x 5 view, 32 pixels a cell: floor black, walls grey, the goal green, the agent (at the
 // bottom centre, looking up) a white triangle.
-Image draw_view(const Spec&, const float* obs) {
+Image draw_view(const Spec& spec, const float* obs) {
   constexpr int kCell = 32;
   Image im;
   im.width = im.height = maze::kView * kCell;
   im.fill(0, 0, 0);
-  const float scale = obs[0] > 1.5f || obs[1] > 1.5f ? 1.0f : 10.0f;  // raw or normalised
+  // raw MiniGrid values, or divided by 10 (normalize_obs): the spec's bound says which
+  const float scale = spec.observation.high[0] > 1.5f ? 1.0f : 10.0f;
   for (int i = 0; i < maze::kView; ++i)
     for (int j = 0; j < maze::kView; ++j) {
       const int object = int(obs[(i * maze::kView + j) * maze::kChannels] * scale + 0.5f);

@@ -392,6 +392,25 @@ TEST(MazeLevels, DrawnWholeAndTiled) {
   EXPECT_THROW(render_level("CartPole-v1", "{}"), InvalidArgument);
 }
 
+// The agent's view draws the same walls from raw and from normalised observations (the spec says which).
+TEST(MazeLevels, AgentViewDrawsWallsRawAndNormalised) {
+  Maze::Params raw = level_params(parse_level(".....|....#|>...G"));  // view cell (0, 0) is floor
+  raw.normalize_obs = false;
+  Maze::Params norm = raw;
+  norm.normalize_obs = true;
+  Maze::State s{};
+  NoRng rng;
+  Maze::reset(raw, s, rng);
+  float a[Maze::kObsSize], b[Maze::kObsSize];
+  Maze::observe(raw, s, a);
+  Maze::observe(norm, s, b);
+  const Image ia = render_observation(Maze::spec(raw), a), ib = render_observation(Maze::spec(norm), b);
+  EXPECT_EQ(ia.rgb, ib.rgb);
+  int grey = 0;
+  for (size_t i = 0; i + 2 < ia.rgb.size(); i += 3) grey += ia.rgb[i] == 110 && ia.rgb[i + 1] == 110;
+  EXPECT_GT(grey, 1000);  // the walls beside and ahead are drawn
+}
+
 // ---- telemetry ----------------------------------------------------------------------------------------------
 
 TEST(MazeLevels, ShortestPathsOnHandMadeLevels) {

@@ -43,7 +43,7 @@ TEST(Ued, DomainRandomisationRunWritesEvaluationsOfEverySeedOnEveryHoldout) {
   std::filesystem::remove_all(dir);
   std::set<std::string> levels_seen;
   const UedResult r = run_ued(tiny(), dir, Exec{Device::cpu, 1}, [&](int64_t, const rl::RecurrentTrainer& t) {
-    for (int64_t i = 0; i < 8; ++i) levels_seen.insert(const_cast<rl::RecurrentTrainer&>(t).env().get_level(i));
+    for (int64_t i = 0; i < 8; ++i) levels_seen.insert(t.env().get_level(i));
   });
   // evaluations after updates 2 and 3 (the last)
   ASSERT_EQ(r.evaluations.size(), 2u);

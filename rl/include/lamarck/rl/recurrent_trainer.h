@@ -106,6 +106,7 @@ class RecurrentTrainer {
   const RecurrentAgentLayout& layout() const { return layout_; }
   const std::vector<float>& params() const { return params_; }  // (P, num_params), host
   envs::BatchEnv& env() { return *env_; }
+  const envs::BatchEnv& env() const { return *env_; }
 
   // Each agent plays `episodes` episodes of every level (JSON as BatchEnv::set_levels takes) on an env of
   // the training env's name, stochastic policy from fresh carries, until every first episode ended or
