@@ -1,5 +1,5 @@
 // lamarck ued-train CONFIG [--out DIR] [--updates N] [--seeds N]: a maze student trained on a curriculum
-// (domain randomisation) and evaluated on the holdout mazes (meta/ued.h).
+// (domain randomisation, PLR, Robust PLR or ACCEL) and evaluated on the holdout mazes (meta/ued.h).
 #include <cmath>
 #include <filesystem>
 
@@ -65,7 +65,7 @@ void run_ued_train(const UedOptions& o, const GlobalOptions& global) {
 void add_ued_command(CLI::App& app, const GlobalOptions& global) {
   auto o = std::make_shared<UedOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "ued-train", "Train maze students on a curriculum (dr) and evaluate them on the holdout mazes");
+      "ued-train", "Train maze students on a curriculum (dr, plr, robust_plr, accel) and evaluate them on the holdout mazes");
   cmd->add_option("CONFIG", o->config, "UED config (experiments/configs/ued_*.json); default: JaxUED's DR settings");
   cmd->add_option("--out", o->out, "Run directory (default runs/<config name>)");
   cmd->add_option("--updates", o->updates, "Override the number of updates")->transform(positive_count());

@@ -1,6 +1,7 @@
 // UED runs on the maze (ued.h).
 #include "lamarck/meta/ued.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -24,11 +25,13 @@ void UedConfig::validate() const {
                           std::to_string(level_width) + " x " + std::to_string(level_height) + " level (at most " +
                           std::to_string(level_width * level_height - 2) + ")");
   for (const std::string& name : holdouts) envs::maze::holdout_level(name);  // unknown names: the nearest
+  if (mutation_criterion != "batch" && trainer.num_envs % mutation_subsample != 0)
+    throw InvalidArgument("mutation_subsample (" + std::to_string(mutation_subsample) + ") must divide trainer.num_envs (" +
+                          std::to_string(trainer.num_envs) + "): each parent gets the same number of children");
+  check_config(sampler, "ued config: sampler");
 }
 
 namespace {
-
-constexpr uint64_t kLevelStream = 0x6c6576656cull;  // "level"
 
 std::string fmt(double x) {
   if (!std::isfinite(x)) return "nan";
@@ -39,37 +42,7 @@ std::string fmt(double x) {
 
 std::string json_number(double x) { return std::isfinite(x) ? fmt(x) : "null"; }
 
-// Domain randomisation: every episode of instance i starts on a fresh generated level, drawn from the key
-// (seed, kLevelStream, i, episode number of i).
-class DomainRandomisation {
- public:
-  DomainRandomisation(const UedConfig& c, int64_t instances)
-      : c_(c), episodes_(size_t(instances), 0) {}
-  std::string next_level(int64_t instance) {
-    Philox rng(derive_key(c_.trainer.seed, kLevelStream, uint64_t(instance), episodes_[size_t(instance)]++));
-    return envs::maze::level_json(
-        envs::maze::generate_level(int(c_.level_width), int(c_.level_height), int(c_.n_walls), rng));
-  }
-  void initial_levels(envs::BatchEnv& env) {
-    std::vector<int64_t> ids;
-    std::vector<std::string> levels;
-    for (int64_t i = 0; i < env.num_envs(); ++i) {
-      ids.push_back(i);
-      levels.push_back(next_level(i));
-    }
-    env.set_levels(ids, levels);
-  }
-  void on_episode_end(envs::BatchEnv& env, const std::vector<int64_t>& ended) {
-    std::vector<std::string> levels;
-    for (int64_t i : ended) levels.push_back(next_level(i));
-    env.set_levels(ended, levels);
-    env.reset_instances(c_.trainer.seed ^ 0x5eedull, ended);
-  }
-
- private:
-  const UedConfig& c_;
-  std::vector<uint64_t> episodes_;
-};
+constexpr size_t kBufferLevelsLogged = 16;  // per list and evaluation in buffer.jsonl
 
 }  // namespace
 
@@ -81,16 +54,19 @@ UedResult run_ued(const UedConfig& config, const std::string& run_dir, const Exe
   const auto start = std::chrono::steady_clock::now();
   const int64_t P = config.seeds, E = config.trainer.num_envs;
   auto env = envs::make_env("Maze", P * E, exec);
-  DomainRandomisation dr(config, P * E);
-  dr.initial_levels(*env);
-  rl::RecurrentTrainer trainer(config.trainer, P, exec, std::move(env),
-                               [&dr](envs::BatchEnv& e, const std::vector<int64_t>& ended) { dr.on_episode_end(e, ended); });
+  std::unique_ptr<Curriculum> curriculum = make_curriculum(config, P, E);
+  curriculum->initial_levels(*env);
+  rl::RecurrentTrainer trainer(config.trainer, P, exec, std::move(env), curriculum->episode_hook());
   std::vector<std::string> holdout_json;
   for (const std::string& name : config.holdouts) holdout_json.push_back(envs::maze::level_json(envs::maze::holdout_level(name)));
 
   UedResult result;
-  std::ostringstream train_csv, eval_csv;
+  std::ostringstream train_csv, eval_csv, levels_csv, buffer_jsonl;
   train_csv << "update,env_steps,gradient_steps,seed,episode_return,episodes,policy_loss,value_loss,entropy,approx_kl\n";
+  levels_csv << "update,env_steps,gradient_steps,seed,branch,learned,levels,walls,shortest_path,solvable,optimal_return,"
+                "score,buffer_size,buffer_max_score,buffer_mean_score,buffer_weighted_score,buffer_score_q25,"
+                "buffer_score_median,buffer_score_q75,buffer_passable_mass,buffer_mutation_depth,dr_updates,"
+                "replay_updates,mutation_updates\n";
   eval_csv << "update,env_steps,gradient_steps,seed,level,solve_rate,mean_return\n";
   auto evaluate = [&] {
     const rl::LevelEvaluation ev = trainer.evaluate(holdout_json, config.eval_episodes, config.eval_max_steps,
@@ -98,7 +74,8 @@ UedResult run_ued(const UedConfig& config, const std::string& run_dir, const Exe
     UedEvaluation u;
     u.update = trainer.updates_done();
     u.env_steps = trainer.env_steps_per_agent();
-    u.gradient_steps = trainer.gradient_steps_per_agent();
+    for (int64_t p = 0; p < P; ++p) u.gradient_steps += trainer.gradient_steps(p);
+    u.gradient_steps /= P;  // the mean over seeds (Robust PLR and ACCEL seeds differ)
     u.levels = config.holdouts;
     u.solve_rate = ev.solve_rate;
     u.mean_return = ev.mean_return;
@@ -109,7 +86,7 @@ UedResult run_ued(const UedConfig& config, const std::string& run_dir, const Exe
       for (int64_t l = 0; l < L; ++l) {
         s += ev.solve_rate[size_t(p * L + l)] / double(L);
         r += ev.mean_return[size_t(p * L + l)] / double(L);
-        eval_csv << u.update << ',' << u.env_steps << ',' << u.gradient_steps << ',' << p << ',' << config.holdouts[size_t(l)]
+        eval_csv << u.update << ',' << u.env_steps << ',' << trainer.gradient_steps(p) << ',' << p << ',' << config.holdouts[size_t(l)]
                  << ',' << fmt(ev.solve_rate[size_t(p * L + l)]) << ',' << fmt(ev.mean_return[size_t(p * L + l)]) << '\n';
       }
       u.seed_solve_rate.push_back(s);
@@ -139,16 +116,49 @@ UedResult run_ued(const UedConfig& config, const std::string& run_dir, const Exe
         << ", \"return_ci95\": " << json_number(ri.half_width) << "}";
     }
     j << "\n  }\n}\n";
+    // the buffer's best-weighted and best-scored levels (replay curricula)
+    for (int64_t p = 0; p < P; ++p) {
+      std::vector<Curriculum::BufferEntry> entries = curriculum->buffer(p);
+      if (entries.empty()) continue;
+      auto list = [&](const char* name) {
+        buffer_jsonl << ", \"" << name << "\": [";
+        for (size_t k = 0; k < entries.size() && k < kBufferLevelsLogged; ++k)
+          buffer_jsonl << (k ? ", " : "") << "{\"score\": " << json_number(entries[k].score)
+                       << ", \"weight\": " << json_number(entries[k].weight) << ", \"level\": " << entries[k].level << "}";
+        buffer_jsonl << "]";
+      };
+      buffer_jsonl << "{\"update\": " << u.update << ", \"seed\": " << p << ", \"size\": " << entries.size();
+      list("top_weighted");
+      std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.score > b.score; });
+      list("top_scored");
+      buffer_jsonl << "}\n";
+    }
+    if (!buffer_jsonl.str().empty()) write_file_atomic(run_dir + "/buffer.jsonl", buffer_jsonl.str());
+    write_file_atomic(run_dir + "/levels.csv", levels_csv.str());
     write_file_atomic(run_dir + "/eval.csv", eval_csv.str());
     write_file_atomic(run_dir + "/train.csv", train_csv.str());
     write_file_atomic(run_dir + "/summary.json", j.str());
   };
+  std::vector<uint8_t> learn(static_cast<size_t>(P), 1);
   for (int64_t u = 0; u < config.trainer.num_updates; ++u) {
-    trainer.update();
+    curriculum->before_update(u, trainer, learn);
+    trainer.update(learn.data());
+    curriculum->after_update(u, trainer);
+    for (int64_t p = 0; p < P; ++p) {
+      const CurriculumTelemetry& t = curriculum->telemetry()[size_t(p)];
+      levels_csv << trainer.updates_done() << ',' << trainer.env_steps_per_agent() << ',' << trainer.gradient_steps(p) << ','
+                 << p << ',' << t.branch << ',' << int(t.learned) << ',' << t.levels << ',' << fmt(t.walls) << ','
+                 << fmt(t.shortest_path) << ',' << fmt(t.solvable) << ',' << fmt(t.optimal_return) << ',' << fmt(t.score)
+                 << ',' << t.buffer_size << ',' << fmt(t.buffer_max_score) << ',' << fmt(t.buffer_mean_score) << ','
+                 << fmt(t.buffer_weighted_score) << ',' << fmt(t.buffer_score_q25) << ',' << fmt(t.buffer_score_median)
+                 << ',' << fmt(t.buffer_score_q75) << ',' << fmt(t.buffer_passable_mass) << ','
+                 << fmt(t.buffer_mutation_depth) << ',' << t.dr_updates << ',' << t.replay_updates << ','
+                 << t.mutation_updates << '\n';
+    }
     for (int64_t p = 0; p < P; ++p) {
       const rl::RecurrentUpdateStats& s = trainer.last_stats()[size_t(p)];
       train_csv << trainer.updates_done() << ',' << trainer.env_steps_per_agent() << ','
-                << trainer.gradient_steps_per_agent() << ',' << p << ',' << fmt(s.episode_return) << ',' << s.episodes << ','
+                << trainer.gradient_steps(p) << ',' << p << ',' << fmt(s.episode_return) << ',' << s.episodes << ','
                 << fmt(s.loss.policy) << ',' << fmt(s.loss.value) << ',' << fmt(s.loss.entropy) << ','
                 << fmt(s.loss.approx_kl) << '\n';
     }

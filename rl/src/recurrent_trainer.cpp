@@ -111,6 +111,7 @@ RecurrentTrainer::RecurrentTrainer(const RecurrentTrainConfig& config, int64_t P
   b.update = DeviceArray<int64_t>(std::vector<int64_t>(size_t(P), 0), Device::cpu);
   b.horizon = DeviceArray<int64_t>(std::vector<int64_t>(size_t(P), config_.num_updates), Device::cpu);
   stats_.resize(size_t(P));
+  learned_updates_.assign(size_t(P), 0);
   std::vector<uint64_t> ids(static_cast<size_t>(rows));
   std::iota(ids.begin(), ids.end(), 0);
   env_->reset(config_.seed, ids.data());
@@ -118,11 +119,36 @@ RecurrentTrainer::RecurrentTrainer(const RecurrentTrainConfig& config, int64_t P
 
 RecurrentTrainer::~RecurrentTrainer() = default;
 
-void RecurrentTrainer::update() {
+void RecurrentTrainer::update(const uint8_t* learn_mask) {
   rollout();
-  learn();
+  advantages();
+  bool any = learn_mask == nullptr;
+  for (int64_t p = 0; p < P_ && !any; ++p) any = learn_mask[p] != 0;
+  if (any) learn(learn_mask);
+  // an agent that did not learn keeps the losses of its rollout when another agent's pass computed them,
+  // NaN when no pass ran
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (int64_t p = 0; p < P_; ++p) {
+    if (learn_mask == nullptr || learn_mask[p]) ++learned_updates_[size_t(p)];
+    if (!any) stats_[size_t(p)].loss = LossTerms{nan, nan, nan, nan, nan, nan, nan};
+  }
   ++updates_;
 }
+
+void RecurrentTrainer::restart_episodes(const std::vector<int64_t>& rows) {
+  Buffers& b = *buf_;
+  for (int64_t r : rows) {
+    if (r < 0 || r >= b.rows) throw InvalidArgument("restart_episodes: row " + std::to_string(r) + " out of range");
+    b.last_done[size_t(r)] = 1;
+    b.running_return[size_t(r)] = 0;
+  }
+}
+
+int64_t RecurrentTrainer::rollout_rows() const { return buf_->rows; }
+const uint8_t* RecurrentTrainer::rollout_dones() const { return buf_->dones.data(); }
+const float* RecurrentTrainer::rollout_rewards() const { return buf_->rewards.data(); }
+const float* RecurrentTrainer::rollout_values() const { return buf_->values.data(); }
+const float* RecurrentTrainer::rollout_advantages() const { return buf_->adv.data(); }
 
 void RecurrentTrainer::rollout() {
   Buffers& b = *buf_;
@@ -174,10 +200,9 @@ void RecurrentTrainer::rollout() {
   }
 }
 
-void RecurrentTrainer::learn() {
+void RecurrentTrainer::advantages() {
   Buffers& b = *buf_;
-  const int64_t rows = b.rows, H = layout_.hidden(), A = layout_.action_dim, O = layout_.obs_size();
-  const int64_t n = layout_.num_params;
+  const int64_t rows = b.rows;
   // GAE (JaxUED compute_gae): no bootstrap through an episode end
   for (int64_t r = 0; r < rows; ++r) {
     float gae = 0.0f, next_value = b.last_values[size_t(r)];
@@ -191,6 +216,12 @@ void RecurrentTrainer::learn() {
       next_value = b.values[i];
     }
   }
+}
+
+void RecurrentTrainer::learn(const uint8_t* active) {
+  Buffers& b = *buf_;
+  const int64_t rows = b.rows, H = layout_.hidden(), A = layout_.action_dim, O = layout_.obs_size();
+  const int64_t n = layout_.num_params;
   const int64_t M = config_.num_minibatches, Em = E_ / M, mrows = P_ * Em, S = T_ * Em;
   LossSettings settings;
   settings.ent_coef = config_.ent_coef;
@@ -213,9 +244,10 @@ void RecurrentTrainer::learn() {
       L_ret(rows_mb), d_logp(rows_mb), d_ent(rows_mb), d_val(rows_mb), dlogits(rows_mb * A);
   std::vector<int64_t> perm(static_cast<size_t>(E_));
   std::vector<LossTerms> sum_terms(static_cast<size_t>(P_));
-  std::vector<double> lr(static_cast<size_t>(P_), config_.anneal_lr
-                                                      ? nn::linear_anneal(config_.lr, updates_, config_.num_updates)
-                                                      : config_.lr);
+  std::vector<double> lr(static_cast<size_t>(P_));
+  for (int64_t p = 0; p < P_; ++p)
+    lr[size_t(p)] = config_.anneal_lr ? nn::linear_anneal(config_.lr, learned_updates_[size_t(p)], config_.num_updates)
+                                      : config_.lr;
   for (int64_t epoch = 0; epoch < config_.update_epochs; ++epoch) {
     // the envs of each minibatch: a permutation per epoch (shared by the agents), keyed by the update
     std::iota(perm.begin(), perm.end(), 0);
@@ -266,7 +298,7 @@ void RecurrentTrainer::learn() {
                                       dlogits.data());
       recurrent_sequence_backward<float>(exec_, layout_, params_.data(), n, b.seq, mreset.data(), dlogits.data(),
                                          d_val.data(), b.grads.data(), false, b.seq_ws);
-      nn::adam_step(exec_, adam, P_, n, params_.data(), b.grads.data(), b.adam, lr.data(), nullptr, nullptr);
+      nn::adam_step(exec_, adam, P_, n, params_.data(), b.grads.data(), b.adam, lr.data(), active, nullptr);
     }
   }
   for (int64_t p = 0; p < P_; ++p) {

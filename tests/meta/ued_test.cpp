@@ -3,6 +3,7 @@
 // and bad configs are refused before anything is written.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -10,6 +11,8 @@
 #include <string>
 
 #include "lamarck/core/config.h"
+#include "lamarck/envs/maze/levels.h"
+#include "lamarck/envs/registry.h"
 #include "lamarck/meta/ued.h"
 
 namespace lamarck::meta {
@@ -86,9 +89,145 @@ TEST(Ued, BadConfigsAreRefusedBeforeAnythingIsWritten) {
   c = tiny();
   c.trainer.num_minibatches = 3;
   EXPECT_THROW(run_ued(c, dir, Exec{}), InvalidArgument);
-  EXPECT_THROW(parse_config<UedConfig>(R"({"curriculum": "plr"})", "test"), ConfigError);
+  EXPECT_THROW(parse_config<UedConfig>(R"({"curriculum": "paired_plr"})", "test"), ConfigError);
+  EXPECT_THROW(parse_config<UedConfig>(R"({"score": "maxmc"})", "test"), ConfigError);
+  EXPECT_THROW(parse_config<UedConfig>(R"({"sampler": {"temperature": 0}})", "test"), ConfigError);
+  c = tiny();
+  c.curriculum = "accel";
+  c.mutation_criterion = "easy";
+  c.mutation_subsample = 3;  // does not divide 4 envs
+  EXPECT_THROW(run_ued(c, dir, Exec{}), InvalidArgument);
   EXPECT_THROW(parse_config<UedConfig>(R"({"trainer": {"lstm_hiden": 3}})", "test"), ConfigError);
   EXPECT_FALSE(std::filesystem::exists(dir));
+}
+
+// A replay curriculum's run, driven by hand: the levels it sets, the student's parameters around each
+// update, and the telemetry.
+struct ReplayRun {
+  UedConfig c;
+  std::unique_ptr<Curriculum> curriculum;
+  std::unique_ptr<rl::RecurrentTrainer> trainer;
+  std::vector<uint8_t> learn;
+  explicit ReplayRun(const std::string& name) {
+    c = tiny();
+    c.curriculum = name;
+    c.seeds = 3;
+    c.trainer.num_steps = 256;  // longer than an episode (250 steps): every row finishes one
+    c.sampler.capacity = 8;
+    c.sampler.min_fill_ratio = 0.5;
+    c.trainer.num_updates = 100;  // the learning rate anneals over this horizon
+    c.validate();
+    auto env = envs::make_env("Maze", c.seeds * c.trainer.num_envs, Exec{Device::cpu, 1});
+    curriculum = make_curriculum(c, c.seeds, c.trainer.num_envs);
+    curriculum->initial_levels(*env);
+    trainer = std::make_unique<rl::RecurrentTrainer>(c.trainer, c.seeds, Exec{Device::cpu, 1}, std::move(env),
+                                                     curriculum->episode_hook());
+    learn.assign(size_t(c.seeds), 1);
+  }
+  std::vector<std::string> levels() const {
+    std::vector<std::string> out;
+    for (int64_t i = 0; i < trainer->env().num_envs(); ++i) out.push_back(trainer->env().get_level(i));
+    return out;
+  }
+};
+
+TEST(Ued, ReplayCurriculaPlayTheirLevelsAllUpdateAndRobustPlrLearnsOnlyFromReplays) {
+  ReplayRun run("robust_plr");
+  const int64_t E = run.c.trainer.num_envs, n = run.trainer->layout().num_params;
+  int replays = 0, new_levels = 0;
+  for (int64_t u = 0; u < 12; ++u) {
+    run.curriculum->before_update(u, *run.trainer, run.learn);
+    const std::vector<std::string> set = run.levels();
+    const std::vector<float> before = run.trainer->params();
+    run.trainer->update(run.learn.data());
+    run.curriculum->after_update(u, *run.trainer);
+    // minimax #6: an episode ending inside the update replays the level, it does not draw a new one
+    EXPECT_EQ(run.levels(), set);
+    int64_t ended = 0;
+    for (int64_t i = 0; i < 256 * run.trainer->rollout_rows(); ++i) ended += run.trainer->rollout_dones()[i];
+    EXPECT_GE(ended, run.trainer->rollout_rows());
+    for (int64_t p = 0; p < run.c.seeds; ++p) {
+      const CurriculumTelemetry& t = run.curriculum->telemetry()[size_t(p)];
+      const bool changed = !std::equal(before.begin() + p * n, before.begin() + (p + 1) * n, run.trainer->params().begin() + p * n);
+      EXPECT_EQ(changed, t.branch == "replay") << "update " << u << " seed " << p << " " << t.branch;
+      EXPECT_EQ(t.learned, t.branch == "replay");
+      EXPECT_EQ(t.levels, E);
+      EXPECT_LE(t.buffer_size, 8);
+      replays += t.branch == "replay";
+      new_levels += t.branch == "dr";
+      if (t.branch == "replay") {
+        EXPECT_GE(t.buffer_size, 4);  // the minimum fill
+      }
+    }
+  }
+  EXPECT_GT(replays, 0);
+  EXPECT_GT(new_levels, 0);
+  for (int64_t p = 0; p < run.c.seeds; ++p)
+    EXPECT_EQ(run.trainer->gradient_steps(p), run.curriculum->telemetry()[size_t(p)].replay_updates);
+}
+
+TEST(Ued, AccelMutatesTheReplayedLevelsInTheUpdateAfterAReplay) {
+  ReplayRun run("accel");
+  std::vector<std::vector<std::string>> replayed(size_t(run.c.seeds));
+  int mutations = 0;
+  const int64_t E = run.c.trainer.num_envs;
+  for (int64_t u = 0; u < 16; ++u) {
+    std::vector<std::string> previous_branch;
+    for (const auto& t : run.curriculum->telemetry()) previous_branch.push_back(t.branch);
+    run.curriculum->before_update(u, *run.trainer, run.learn);
+    const std::vector<std::string> set = run.levels();
+    run.trainer->update(run.learn.data());
+    run.curriculum->after_update(u, *run.trainer);
+    for (int64_t p = 0; p < run.c.seeds; ++p) {
+      const CurriculumTelemetry& t = run.curriculum->telemetry()[size_t(p)];
+      if (u > 0) {
+        EXPECT_EQ(t.branch == "mutation", previous_branch[size_t(p)] == "replay") << "update " << u;
+      }
+      EXPECT_EQ(t.learned, t.branch == "replay");
+      if (t.branch == "mutation") {
+        ++mutations;
+        // child e of parent e ("batch"): an edit toggles a wall, moves the goal to a free cell or does
+        // nothing (JaxUED's minimax mutator), so at most num_edits changes
+        for (int64_t e = 0; e < E; ++e) {
+          const envs::maze::Layout a = envs::maze::level_from_json(replayed[size_t(p)][size_t(e)]);
+          const envs::maze::Layout b = envs::maze::level_from_json(set[size_t(p * E + e)]);
+          int wall_diff = 0;
+          for (int y = 0; y < a.height; ++y) wall_diff += __builtin_popcount(a.walls[y] ^ b.walls[y]);
+          const int moved = (a.agent_x != b.agent_x || a.agent_y != b.agent_y) + (a.goal_x != b.goal_x || a.goal_y != b.goal_y);
+          EXPECT_LE(wall_diff + moved, run.c.num_edits);
+          EXPECT_EQ(a.agent_x, b.agent_x);
+        }
+        EXPECT_GT(t.buffer_mutation_depth, 0.0) << "the buffer holds mutated levels after a mutation update";
+      }
+      if (t.branch == "replay") replayed[size_t(p)] = std::vector<std::string>(set.begin() + p * E, set.begin() + (p + 1) * E);
+    }
+  }
+  EXPECT_GT(mutations, 0);
+}
+
+TEST(Ued, ReplayRunsWriteTheirTelemetryAndAreDeterministicAcrossThreads) {
+  UedConfig c = tiny();
+  c.curriculum = "accel";
+  c.score = "true_regret";
+  c.trainer.num_steps = 256;
+  c.trainer.num_updates = 8;
+  c.eval_every = 4;
+  c.sampler.capacity = 8;
+  c.sampler.min_fill_ratio = 0.25;
+  const std::string a = ::testing::TempDir() + "/ued_accel_1", b = ::testing::TempDir() + "/ued_accel_2";
+  std::filesystem::remove_all(a);
+  std::filesystem::remove_all(b);
+  run_ued(c, a, Exec{Device::cpu, 1});
+  run_ued(c, b, Exec{Device::cpu, 2});
+  for (const char* f : {"train.csv", "eval.csv", "levels.csv", "buffer.jsonl"}) {
+    ASSERT_TRUE(std::filesystem::exists(std::string(a) + "/" + f)) << f;
+    EXPECT_EQ(read(a + "/" + f), read(b + "/" + f)) << f;
+  }
+  const std::string levels = read(a + "/levels.csv");
+  EXPECT_NE(levels.find(",replay,1,"), std::string::npos);
+  EXPECT_NE(levels.find(",mutation,0,"), std::string::npos);
+  EXPECT_NE(levels.find(",dr,0,"), std::string::npos);
+  EXPECT_NE(read(a + "/buffer.jsonl").find("\"top_scored\""), std::string::npos);
 }
 
 }  // namespace

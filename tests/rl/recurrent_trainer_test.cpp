@@ -56,7 +56,7 @@ TEST(RecurrentTrainer, LearnsASmallMaze) {
   }
   EXPECT_EQ(trainer.updates_done(), 150);
   EXPECT_EQ(trainer.env_steps_per_agent(), 150 * 8 * 32);
-  EXPECT_EQ(trainer.gradient_steps_per_agent(), 150 * 2);
+  EXPECT_EQ(trainer.gradient_steps(0), 150 * 2);
 }
 
 TEST(RecurrentTrainer, DeterministicAndMinibatchesSplitTheEnvs) {

@@ -13,7 +13,13 @@
 //
 // Levels: after every env step, `on_episode_end` (optional) gets the instances whose episode ended; it may
 // write new levels and reset those instances (domain randomisation draws a fresh level there, as JaxUED's
-// AutoResetWrapper). The observation the policy sees next is whatever the env then holds.
+// AutoResetWrapper). The observation the policy sees next is whatever the env then holds. Without the hook
+// an ended episode restarts on the same level (JaxUED's AutoReplayWrapper). A curriculum that sets every
+// level before an update (PLR, ACCEL) resets those instances and calls restart_episodes, so the rollout
+// starts fresh episodes from zero carries, as JaxUED's maze_plr.py does each update.
+//
+// Learning may be skipped per agent (Robust PLR takes no gradient step on exploratory levels): update's
+// `learn` mask. An agent's learning rate anneals over the updates it learned from (optax's step count).
 //
 // The trainer runs on the CPU (its layers, core/nn, also run on CUDA; the trainer's device loop does not
 // yet: a CUDA exec is refused).
@@ -98,10 +104,24 @@ class RecurrentTrainer {
                    EpisodeEndHook on_episode_end = {});
   ~RecurrentTrainer();
 
-  void update();  // one lockstep update of every agent
+  // One lockstep update: every agent's rollout (and its GAE), then the learning pass of the agents with
+  // learn[p] != 0 (learn null: all). The rollout stays readable until the next update.
+  void update(const uint8_t* learn = nullptr);
+  // The listed rows (instances) start new episodes at the next step: the carry restarts from zeros and a
+  // running return is dropped. The caller has reset those env instances.
+  void restart_episodes(const std::vector<int64_t>& rows);
   int64_t updates_done() const { return updates_; }
   int64_t env_steps_per_agent() const { return updates_ * config_.num_envs * config_.num_steps; }
-  int64_t gradient_steps_per_agent() const { return updates_ * config_.update_epochs * config_.num_minibatches; }
+  // Gradient steps agent p took (epochs x minibatches per update it learned from).
+  int64_t gradient_steps(int64_t p) const { return learned_updates_[size_t(p)] * config_.update_epochs * config_.num_minibatches; }
+  int64_t learned_updates(int64_t p) const { return learned_updates_[size_t(p)]; }
+
+  // The last rollout, time-major (T, P * num_envs): element (t, r) at t * rows + r.
+  int64_t rollout_rows() const;
+  const uint8_t* rollout_dones() const;
+  const float* rollout_rewards() const;
+  const float* rollout_values() const;
+  const float* rollout_advantages() const;
   const std::vector<RecurrentUpdateStats>& last_stats() const { return stats_; }
   const RecurrentAgentLayout& layout() const { return layout_; }
   const std::vector<float>& params() const { return params_; }  // (P, num_params), host
@@ -117,7 +137,8 @@ class RecurrentTrainer {
  private:
   struct Buffers;
   void rollout();
-  void learn();
+  void advantages();
+  void learn(const uint8_t* active);
 
   RecurrentTrainConfig config_;
   int64_t P_, E_, T_;
@@ -127,6 +148,7 @@ class RecurrentTrainer {
   RecurrentAgentLayout layout_;
   std::vector<float> params_;
   int64_t updates_ = 0;
+  std::vector<int64_t> learned_updates_;  // (P)
   std::vector<RecurrentUpdateStats> stats_;
   std::unique_ptr<Buffers> buf_;
 };
