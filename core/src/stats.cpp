@@ -4,6 +4,7 @@
 // steps on the CDF (bisection when a step leaves the bracket).
 #include "lamarck/core/stats.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -138,6 +139,48 @@ MeanInterval mean_interval(const std::vector<double>& values, double confidence)
   const double quantile = student_t_quantile(0.5 + 0.5 * confidence, double(m.n - 1));
   m.half_width = quantile * std::sqrt(sq / double(m.n - 1)) / std::sqrt(double(m.n));
   return m;
+}
+
+double quantile(std::vector<double> values, double q) {
+  if (!(q >= 0.0 && q <= 1.0)) throw InvalidArgument("quantile: q must be in [0, 1]");
+  values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return !std::isfinite(v); }), values.end());
+  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
+  std::sort(values.begin(), values.end());
+  const double at = q * double(values.size() - 1);
+  const size_t lo = size_t(at), hi = std::min(lo + 1, values.size() - 1);
+  return values[lo] + (at - double(lo)) * (values[hi] - values[lo]);
+}
+
+WelchTest welch_test(const std::vector<double>& a, const std::vector<double>& b) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  auto moments = [](const std::vector<double>& v, double& mean, double& var, double& n) {
+    mean = 0;
+    n = 0;
+    for (double x : v)
+      if (std::isfinite(x)) {
+        mean += x;
+        n += 1;
+      }
+    if (n > 0) mean /= n;
+    var = 0;
+    for (double x : v)
+      if (std::isfinite(x)) var += (x - mean) * (x - mean);
+    var = n > 1 ? var / (n - 1) : std::numeric_limits<double>::quiet_NaN();
+  };
+  double ma, va, na, mb, vb, nb;
+  moments(a, ma, va, na);
+  moments(b, mb, vb, nb);
+  WelchTest w{nan, nan, nan};
+  if (na < 2 || nb < 2) return w;
+  const double sa = va / na, sb = vb / nb, se2 = sa + sb;
+  if (se2 == 0.0) {
+    if (ma == mb) w.p = 1.0;
+    return w;
+  }
+  w.t = (ma - mb) / std::sqrt(se2);
+  w.dof = se2 * se2 / (sa * sa / (na - 1) + sb * sb / (nb - 1));
+  w.p = 2.0 * student_t_cdf(-std::fabs(w.t), w.dof);
+  return w;
 }
 
 }  // namespace lamarck

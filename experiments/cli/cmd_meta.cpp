@@ -45,6 +45,10 @@ void write_drift_surface(const objectives::Rule& rule, const std::string& path, 
 }
 
 void run_plot(const std::string& dir, bool quiet) {
+  if (is_ued_dir(dir)) {
+    run_ued_plot(dir, quiet);
+    return;
+  }
   // a run of several search instances: each instance_K/ is laid out like a run of one
   if (!std::filesystem::exists(dir + "/metrics.jsonl") && std::filesystem::exists(dir + "/instance_0/metrics.jsonl")) {
     for (int64_t k = 0; std::filesystem::exists(dir + "/instance_" + std::to_string(k) + "/metrics.jsonl"); ++k)
@@ -262,7 +266,7 @@ void add_meta_command(CLI::App& app, const GlobalOptions& global) {
   eval->callback([ev, &global] { run_evaluate(*ev, global); });
 
   auto dir = std::make_shared<std::string>();
-  CLI::App* plot = app.add_subcommand("plot", "PNG plots of a meta-training run into RUN_DIR/plots");
+  CLI::App* plot = app.add_subcommand("plot", "PNG plots of a meta-training run, a UED run or a UED study into RUN_DIR/plots");
   plot->add_option("RUN_DIR", *dir, "Run directory")->required();
   plot->callback([dir, &global] {
     run_plot(*dir, global.quiet);

@@ -1,14 +1,36 @@
 // lamarck ued-train CONFIG [--out DIR] [--updates N] [--seeds N]: a maze student trained on a curriculum
 // (domain randomisation, PLR, Robust PLR or ACCEL) and evaluated on the holdout mazes (meta/ued.h).
+// lamarck ued-compare RUN_DIR... [--out DIR]: the holdout table of finished runs with Welch tests
+// (meta/ued_compare.h). lamarck ued-study STUDY [--out DIR]: every run config of a study, then the
+// comparison and the plots.
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 #include "cli/commands.h"
+#include "cli/ued_plot_script.h"
 #include "lamarck/core/config.h"
+#include "lamarck/core/error.h"
 #include "lamarck/core/progress.h"
+#include "lamarck/core/serialize.h"
 #include "lamarck/meta/ued.h"
+#include "lamarck/meta/ued_compare.h"
 
 namespace lamarck::cli {
+
+bool is_ued_dir(const std::string& dir) {
+  return std::filesystem::exists(dir + "/levels.csv") || std::filesystem::exists(dir + "/compare.csv");
+}
+
+void run_ued_plot(const std::string& dir, bool quiet) {
+  if (!is_ued_dir(dir)) throw InvalidArgument("'" + dir + "' is not a UED run or study directory (no levels.csv or compare.csv)");
+  std::filesystem::create_directories(dir + "/plots");
+  write_file_atomic(dir + "/plots/plot_ued.py", kUedPlotScript);
+  const std::string cmd = "/usr/bin/python3 '" + dir + "/plots/plot_ued.py' '" + dir + "'" + (quiet ? " >/dev/null 2>&1" : "");
+  if (std::system(cmd.c_str()) != 0) throw Error("plotting failed (needs /usr/bin/python3 with matplotlib): " + cmd);
+}
 
 namespace {
 
@@ -17,16 +39,22 @@ struct UedOptions {
   std::string out;
   int64_t updates = 0;  // 0: the config's
   int64_t seeds = 0;
+  bool no_plot = false;
 };
 
-void run_ued_train(const UedOptions& o, const GlobalOptions& global) {
-  meta::UedConfig config = o.config.empty() ? meta::UedConfig() : load_config<meta::UedConfig>(o.config);
-  if (o.updates > 0) config.trainer.num_updates = o.updates;
+meta::UedConfig load_ued_config(const std::string& path, const UedOptions& o) {
+  meta::UedConfig config = path.empty() ? meta::UedConfig() : load_config<meta::UedConfig>(path);
+  if (o.updates > 0) {
+    config.trainer.num_updates = o.updates;
+    config.eval_every = std::min(config.eval_every, o.updates);
+  }
   if (o.seeds > 0) config.seeds = o.seeds;
   config.validate();
-  const std::string out = !o.out.empty() ? o.out
-                          : "runs/" + (o.config.empty() ? std::string("ued") : std::filesystem::path(o.config).stem().string());
-  Progress progress("ued-train", config.trainer.num_updates, "upd");
+  return config;
+}
+
+meta::UedResult train_one(const meta::UedConfig& config, const std::string& out, const GlobalOptions& global) {
+  Progress progress("ued " + config.curriculum, config.trainer.num_updates, "upd");
   if (global.quiet) progress.finish();
   const meta::UedResult r = meta::run_ued(config, out, global.exec(), [&](int64_t, const rl::RecurrentTrainer& t) {
     if (global.quiet) return;
@@ -40,6 +68,21 @@ void run_ued_train(const UedOptions& o, const GlobalOptions& global) {
     progress.advance(1, n ? "return=" + std::to_string(ret / double(n)).substr(0, 6) : "");
   });
   if (!global.quiet) progress.finish();
+  return r;
+}
+
+void run_ued_train(const UedOptions& o, const GlobalOptions& global) {
+  const meta::UedConfig config = load_ued_config(o.config, o);
+  const std::string out = !o.out.empty() ? o.out
+                          : "runs/" + (o.config.empty() ? std::string("ued") : std::filesystem::path(o.config).stem().string());
+  const meta::UedResult r = train_one(config, out, global);
+  if (!o.no_plot) {
+    try {
+      run_ued_plot(out, true);
+    } catch (const Error& e) {
+      log_warn("%s", e.what());
+    }
+  }
   const meta::UedEvaluation& last = r.evaluations.back();
   Summary s("ued-train");
   s.add("curriculum", config.curriculum);
@@ -60,6 +103,82 @@ void run_ued_train(const UedOptions& o, const GlobalOptions& global) {
   s.print(global.json);
 }
 
+void print_comparison(const meta::UedComparison& c, const GlobalOptions& global, const std::string& out) {
+  if (!global.json) {
+    std::printf("%s", c.markdown().c_str());
+    if (!out.empty()) std::printf("\nwritten: %s/compare.{md,csv,json}, %s/welch.csv\n", out.c_str(), out.c_str());
+    return;
+  }
+  Summary s("ued-compare");
+  if (!out.empty()) s.add("out", out);
+  for (const meta::UedLevelSummary& x : c.summaries) {
+    s.add(x.method + "|" + x.level + "|mean", x.mean);
+    if (std::isfinite(x.ci95)) s.add(x.method + "|" + x.level + "|ci95", x.ci95);
+    s.add(x.method + "|" + x.level + "|median", x.median);
+  }
+  for (const meta::UedWelchRow& w : c.welch)
+    if (w.level == "mean" && std::isfinite(w.p)) s.add("welch_p|" + w.method_a + "|" + w.method_b, w.p);
+  s.print(true);
+}
+
+struct CompareOptions {
+  std::vector<std::string> runs;
+  std::string out;
+};
+
+void run_ued_compare(const CompareOptions& o, const GlobalOptions& global) {
+  std::vector<meta::UedRunEval> runs;
+  for (const std::string& dir : o.runs) runs.push_back(meta::load_ued_run(dir));
+  const meta::UedComparison c = meta::compare_ued_runs(runs);
+  if (!o.out.empty()) {
+    meta::write_ued_comparison(c, o.out);
+    try {
+      run_ued_plot(o.out, true);
+    } catch (const Error& e) {
+      log_warn("%s", e.what());
+    }
+  }
+  print_comparison(c, global, o.out);
+}
+
+void run_ued_study(const UedOptions& o, const GlobalOptions& global) {
+  const meta::UedStudyConfig study = load_config<meta::UedStudyConfig>(o.config);
+  const std::filesystem::path base = std::filesystem::path(o.config).parent_path();
+  // every run config is read and checked before the first run starts
+  std::vector<std::pair<std::string, meta::UedConfig>> runs;
+  for (const std::string& rel : study.runs) {
+    const std::string path = std::filesystem::path(rel).is_absolute() ? rel : (base / rel).string();
+    if (!std::filesystem::exists(path)) throw InvalidArgument(o.config + ": run config '" + rel + "' not found (looked for " + path + ")");
+    runs.emplace_back(std::filesystem::path(path).stem().string(), load_ued_config(path, o));
+  }
+  const std::string out = !o.out.empty() ? o.out : "runs/" + std::filesystem::path(o.config).stem().string();
+  std::vector<meta::UedRunEval> evals;
+  for (const auto& [name, config] : runs) {
+    const std::string dir = out + "/" + name;
+    if (!global.quiet) log_info("study: %s (%s, %lld seeds x %lld updates) -> %s", name.c_str(), config.curriculum.c_str(),
+                                (long long)config.seeds, (long long)config.trainer.num_updates, dir.c_str());
+    train_one(config, dir, global);
+    if (!o.no_plot) {
+      try {
+        run_ued_plot(dir, true);
+      } catch (const Error& e) {
+        log_warn("%s", e.what());
+      }
+    }
+    evals.push_back(meta::load_ued_run(dir));
+  }
+  const meta::UedComparison c = meta::compare_ued_runs(evals);
+  meta::write_ued_comparison(c, out);
+  if (!o.no_plot) {
+    try {
+      run_ued_plot(out, true);
+    } catch (const Error& e) {
+      log_warn("%s", e.what());
+    }
+  }
+  print_comparison(c, global, out);
+}
+
 }  // namespace
 
 void add_ued_command(CLI::App& app, const GlobalOptions& global) {
@@ -71,7 +190,23 @@ void add_ued_command(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--updates", o->updates, "Override the number of updates")->transform(positive_count());
   cmd->add_option("--seeds", o->seeds, "Override the number of seeds (students trained in lockstep)")
       ->transform(positive_count());
+  cmd->add_flag("--no-plot", o->no_plot, "Do not write plots at the end");
   cmd->callback([o, &global] { run_ued_train(*o, global); });
+
+  auto c = std::make_shared<CompareOptions>();
+  CLI::App* compare = app.add_subcommand("ued-compare", "Holdout solve rates of finished UED runs side by side, with Welch tests");
+  compare->add_option("RUN_DIR", c->runs, "Run directories of lamarck ued-train")->required();
+  compare->add_option("--out", c->out, "Also write compare.{md,csv,json}, welch.csv and plots/compare.png here");
+  compare->callback([c, &global] { run_ued_compare(*c, global); });
+
+  auto st = std::make_shared<UedOptions>();
+  CLI::App* study = app.add_subcommand("ued-study", "Train every run config of a UED study, then compare and plot them");
+  study->add_option("STUDY", st->config, "Study config (experiments/configs/ued_study_*.json)")->required();
+  study->add_option("--out", st->out, "Study directory (default runs/<study name>); run K goes to <out>/<its config name>");
+  study->add_option("--updates", st->updates, "Override every run's number of updates")->transform(positive_count());
+  study->add_option("--seeds", st->seeds, "Override every run's number of seeds")->transform(positive_count());
+  study->add_flag("--no-plot", st->no_plot, "Do not write plots");
+  study->callback([st, &global] { run_ued_study(*st, global); });
 }
 
 }  // namespace lamarck::cli

@@ -15,4 +15,8 @@ void add_learned_objectives_command(CLI::App& app, const GlobalOptions& global);
 void add_meta_command(CLI::App& app, const GlobalOptions& global);
 void add_ued_command(CLI::App& app, const GlobalOptions& global);
 
+// UED runs and studies (cmd_ued.cpp): `lamarck plot` hands them to run_ued_plot.
+bool is_ued_dir(const std::string& dir);
+void run_ued_plot(const std::string& dir, bool quiet);
+
 }  // namespace lamarck::cli

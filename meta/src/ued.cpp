@@ -127,7 +127,12 @@ UedResult run_ued(const UedConfig& config, const std::string& run_dir, const Exe
                        << ", \"weight\": " << json_number(entries[k].weight) << ", \"level\": " << entries[k].level << "}";
         buffer_jsonl << "]";
       };
-      buffer_jsonl << "{\"update\": " << u.update << ", \"seed\": " << p << ", \"size\": " << entries.size();
+      std::vector<double> scores;
+      for (const auto& e : entries) scores.push_back(e.score);
+      buffer_jsonl << "{\"update\": " << u.update << ", \"seed\": " << p << ", \"size\": " << entries.size()
+                   << ", \"score_quantiles\": [";
+      for (int k = 0; k <= 20; ++k) buffer_jsonl << (k ? ", " : "") << json_number(quantile(scores, k / 20.0));
+      buffer_jsonl << "]";
       list("top_weighted");
       std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.score > b.score; });
       list("top_scored");

@@ -69,5 +69,22 @@ TEST(MeanInterval, FiniteValuesOnly) {
   EXPECT_LT(mean_interval({1.0, 2.0, 3.0, 4.0}, 0.9).half_width, m.half_width);
 }
 
+// python3 -c "from scipy import stats; print(stats.ttest_ind(a, b, equal_var=False))" and np.quantile
+TEST(Welch, MatchesScipy) {
+  const WelchTest w = welch_test({0.1, 0.35, 0.2, 0.05, 0.3}, {0.6, 0.45, 0.9, 0.7});
+  EXPECT_NEAR(w.t, -4.194806435138294, 1e-12);
+  EXPECT_NEAR(w.p, 0.008237287815199328, 1e-10);
+  EXPECT_TRUE(std::isnan(welch_test({1.0}, {2.0, 3.0}).p));
+  EXPECT_EQ(welch_test({1.0, 1.0}, {1.0, 1.0}).p, 1.0);
+  EXPECT_TRUE(std::isnan(welch_test({1.0, 1.0}, {2.0, 2.0}).p));
+}
+
+TEST(Quantile, MatchesNumpy) {
+  EXPECT_DOUBLE_EQ(quantile({3, 1, 4, 1, 5, 9, 2}, 0.25), 1.5);
+  EXPECT_NEAR(quantile({3, 1, 4, 1, 5, 9, 2}, 0.9), 6.6, 1e-12);
+  EXPECT_TRUE(std::isnan(quantile({}, 0.5)));
+  EXPECT_THROW(quantile({1.0}, 1.5), InvalidArgument);
+}
+
 }  // namespace
 }  // namespace lamarck

@@ -11,9 +11,12 @@
 #include <string>
 
 #include "lamarck/core/config.h"
+#include "lamarck/core/error.h"
+#include "lamarck/core/stats.h"
 #include "lamarck/envs/maze/levels.h"
 #include "lamarck/envs/registry.h"
 #include "lamarck/meta/ued.h"
+#include "lamarck/meta/ued_compare.h"
 
 namespace lamarck::meta {
 namespace {
@@ -99,6 +102,23 @@ TEST(Ued, BadConfigsAreRefusedBeforeAnythingIsWritten) {
   EXPECT_THROW(run_ued(c, dir, Exec{}), InvalidArgument);
   EXPECT_THROW(parse_config<UedConfig>(R"({"trainer": {"lstm_hiden": 3}})", "test"), ConfigError);
   EXPECT_FALSE(std::filesystem::exists(dir));
+}
+
+TEST(Ued, ShippedConfigsAreValid) {
+  const std::string dir = std::string(LAMARCK_TEST_DATA_DIR) + "/../../experiments/configs";
+  int count = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("ued_", 0) != 0 || entry.path().extension() != ".json") continue;
+    if (read(entry.path().string()).find("\"runs\"") != std::string::npos) {  // a study: its runs exist
+      const UedStudyConfig study = load_config<UedStudyConfig>(entry.path().string());
+      for (const std::string& run : study.runs) EXPECT_TRUE(std::filesystem::exists(dir + "/" + run)) << name << ": " << run;
+      continue;
+    }
+    EXPECT_NO_THROW(load_config<UedConfig>(entry.path().string()).validate()) << name;
+    ++count;
+  }
+  EXPECT_GE(count, 8);
 }
 
 // A replay curriculum's run, driven by hand: the levels it sets, the student's parameters around each
@@ -228,6 +248,63 @@ TEST(Ued, ReplayRunsWriteTheirTelemetryAndAreDeterministicAcrossThreads) {
   EXPECT_NE(levels.find(",mutation,0,"), std::string::npos);
   EXPECT_NE(levels.find(",dr,0,"), std::string::npos);
   EXPECT_NE(read(a + "/buffer.jsonl").find("\"top_scored\""), std::string::npos);
+}
+
+// Two fake runs of 3 seeds on 2 levels: the table's means, medians, IQRs and the Welch test by hand.
+TEST(UedCompare, SummarisesTheLastEvaluationPerMethodAndLevelWithWelchTests) {
+  const std::string root = ::testing::TempDir() + "/ued_compare";
+  std::filesystem::remove_all(root);
+  auto fake = [&](const std::string& name, const std::string& curriculum, const std::vector<double>& a, const std::vector<double>& b) {
+    const std::string dir = root + "/" + name;
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir + "/config.json") << "{\"curriculum\": \"" << curriculum << "\"}";
+    std::ofstream eval(dir + "/eval.csv");
+    eval << "update,env_steps,gradient_steps,seed,level,solve_rate,mean_return\n";
+    for (int p = 0; p < 3; ++p) eval << "5,100,9,"  << p << ",Labyrinth,0.9,0.9\n";  // an earlier evaluation: ignored
+    for (int p = 0; p < 3; ++p) {
+      eval << "10,200," << 10 + p << "," << p << ",Labyrinth," << a[size_t(p)] << ",0.5\n";
+      eval << "10,200," << 10 + p << "," << p << ",StandardMaze," << b[size_t(p)] << ",0.25\n";
+    }
+    return dir;
+  };
+  const UedComparison c = compare_ued_runs({load_ued_run(fake("x", "dr", {0.1, 0.2, 0.6}, {0.0, 0.0, 0.2})),
+                                            load_ued_run(fake("y", "accel", {0.5, 0.7, 0.9}, {0.3, 0.5, 0.4}))});
+  ASSERT_EQ(c.runs.size(), 2u);
+  EXPECT_EQ(c.runs[0].update, 10);
+  EXPECT_EQ(c.runs[0].env_steps, 200);
+  EXPECT_DOUBLE_EQ(c.runs[0].gradient_steps, 11.0);
+  ASSERT_EQ(c.summaries.size(), 6u);  // (Labyrinth, StandardMaze, mean) per run
+  const UedLevelSummary& dr_lab = c.summaries[0];
+  EXPECT_EQ(dr_lab.method, "dr");
+  EXPECT_EQ(dr_lab.level, "Labyrinth");
+  EXPECT_NEAR(dr_lab.mean, 0.3, 1e-12);
+  EXPECT_NEAR(dr_lab.median, 0.2, 1e-12);
+  EXPECT_NEAR(dr_lab.q25, 0.15, 1e-12);
+  EXPECT_NEAR(dr_lab.q75, 0.4, 1e-12);
+  EXPECT_NEAR(dr_lab.return_mean, 0.5, 1e-12);
+  const UedLevelSummary& accel_mean = c.summaries[5];
+  EXPECT_EQ(accel_mean.level, "mean");
+  EXPECT_NEAR(accel_mean.mean, (0.4 + 0.6 + 0.65) / 3, 1e-12);
+  // per-seed means over levels: dr 0.05, 0.1, 0.4; accel 0.4, 0.6, 0.65
+  const WelchTest w = welch_test({0.05, 0.1, 0.4}, {0.4, 0.6, 0.65});
+  const UedWelchRow& row = c.welch.back();
+  EXPECT_EQ(row.level, "mean");
+  EXPECT_EQ(row.method_a, "dr");
+  EXPECT_EQ(row.method_b, "accel");
+  EXPECT_NEAR(row.p, w.p, 1e-12);
+  EXPECT_LT(row.p, 0.1);
+  EXPECT_NE(c.markdown().find("| **mean** |"), std::string::npos);
+  write_ued_comparison(c, root + "/out");
+  for (const char* f : {"compare.md", "compare.csv", "compare.json", "welch.csv"})
+    EXPECT_TRUE(std::filesystem::exists(root + "/out/" + f)) << f;
+  // runs sharing a curriculum are named by their directories; other holdouts are refused
+  const UedComparison same = compare_ued_runs({load_ued_run(root + "/x"), load_ued_run(fake("z", "dr", {0, 0, 0}, {0, 0, 0}))});
+  EXPECT_EQ(same.runs[0].method, "x");
+  EXPECT_EQ(same.runs[1].method, "z");
+  UedRunEval other = load_ued_run(root + "/y");
+  other.levels[1] = "SixteenRooms";
+  EXPECT_THROW(compare_ued_runs({load_ued_run(root + "/x"), other}), InvalidArgument);
+  EXPECT_THROW(load_ued_run(root), InvalidArgument);
 }
 
 }  // namespace

@@ -23,4 +23,16 @@ struct MeanInterval {
 };
 MeanInterval mean_interval(const std::vector<double>& values, double confidence = 0.95);
 
+// The q-quantile (0 <= q <= 1) of the finite values, linear between order statistics (numpy's default);
+// NaN when there are none.
+double quantile(std::vector<double> values, double q);
+
+// Welch's unequal-variance t-test of mean(a) = mean(b) over the finite values: t, the Welch-Satterthwaite
+// degrees of freedom and the two-sided p-value. NaN when either side has fewer than 2 values, or both
+// have zero variance (p = 1 when their means are also equal).
+struct WelchTest {
+  double t = 0.0, dof = 0.0, p = 0.0;
+};
+WelchTest welch_test(const std::vector<double>& a, const std::vector<double>& b);
+
 }  // namespace lamarck

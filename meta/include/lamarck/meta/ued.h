@@ -16,7 +16,8 @@
 // levels.csv (per update and seed: the branch taken, whether the student learned, the played levels'
 // walls, shortest path, solvable fraction, optimal return and score; the buffer's size, score statistics,
 // passable mass and mutation depth; the counts of DR, replay and mutation updates), buffer.jsonl (replay
-// curricula, per evaluation and seed: the 16 best-weighted and best-scored levels), eval.csv (per
+// curricula, per evaluation and seed: the finite scores' 0, 5, ..., 100% quantiles and the 16 best-weighted
+// and best-scored levels), eval.csv (per
 // evaluation, seed and level: solve rate and mean return) and summary.json (the last evaluation: per level
 // and overall, the mean over seeds with its 95% interval), each rewritten atomically after every
 // evaluation. The budget is logged in env steps and in gradient steps (which differ between seeds of
