@@ -37,6 +37,7 @@ namespace {
 struct UedOptions {
   std::string config;
   std::string out;
+  std::string resume;
   int64_t updates = 0;  // 0: the config's
   int64_t seeds = 0;
   bool no_plot = false;
@@ -53,10 +54,11 @@ meta::UedConfig load_ued_config(const std::string& path, const UedOptions& o) {
   return config;
 }
 
-meta::UedResult train_one(const meta::UedConfig& config, const std::string& out, const GlobalOptions& global) {
+meta::UedResult train_one(const meta::UedConfig& config, const std::string& out, const GlobalOptions& global,
+                          bool resume = false) {
   Progress progress("ued " + config.curriculum, config.trainer.num_updates, "upd");
   if (global.quiet) progress.finish();
-  const meta::UedResult r = meta::run_ued(config, out, global.exec(), [&](int64_t, const rl::RecurrentTrainer& t) {
+  auto advance = [&](int64_t, const rl::RecurrentTrainer& t) {
     if (global.quiet) return;
     double ret = 0;
     int64_t n = 0;
@@ -66,16 +68,36 @@ meta::UedResult train_one(const meta::UedConfig& config, const std::string& out,
         ++n;
       }
     progress.advance(1, n ? "return=" + std::to_string(ret / double(n)).substr(0, 6) : "");
-  });
+  };
+  if (resume) {
+    const meta::UedResult r = meta::resume_ued(out, global.exec(), advance);
+    if (!global.quiet) progress.finish();
+    return r;
+  }
+  const meta::UedResult r = meta::run_ued(config, out, global.exec(), advance);
   if (!global.quiet) progress.finish();
   return r;
 }
 
 void run_ued_train(const UedOptions& o, const GlobalOptions& global) {
-  const meta::UedConfig config = load_ued_config(o.config, o);
-  const std::string out = !o.out.empty() ? o.out
+  const bool resume = !o.resume.empty();
+  if (resume && (!o.config.empty() || !o.out.empty() || o.updates > 0 || o.seeds > 0))
+    throw InvalidArgument("--resume DIR continues a run with the config it started with: give no CONFIG, --out, "
+                          "--updates or --seeds");
+  if (resume && !std::filesystem::exists(o.resume + "/config.json"))
+    throw InvalidArgument("'" + o.resume + "' is not a UED run directory (no config.json to resume from)");
+  const meta::UedConfig config = resume ? load_config<meta::UedConfig>(o.resume + "/config.json") : load_ued_config(o.config, o);
+  const std::string out = resume ? o.resume
+                          : !o.out.empty() ? o.out
                           : "runs/" + (o.config.empty() ? std::string("ued") : std::filesystem::path(o.config).stem().string());
-  const meta::UedResult r = train_one(config, out, global);
+  const meta::UedResult r = train_one(config, out, global, resume);
+  if (r.evaluations.empty()) {  // a resumed run that had already finished
+    Summary s("ued-train");
+    s.add("out", out);
+    s.add("finished", std::string("already (see summary.json)"));
+    s.print(global.json);
+    return;
+  }
   if (!o.no_plot) {
     try {
       run_ued_plot(out, true);
@@ -186,7 +208,9 @@ void add_ued_command(CLI::App& app, const GlobalOptions& global) {
   CLI::App* cmd = app.add_subcommand(
       "ued-train", "Train maze students on a curriculum (dr, plr, robust_plr, accel) and evaluate them on the holdout mazes");
   cmd->add_option("CONFIG", o->config, "UED config (experiments/configs/ued_*.json); default: JaxUED's DR settings");
+  cmd->alias("ued");
   cmd->add_option("--out", o->out, "Run directory (default runs/<config name>)");
+  cmd->add_option("--resume", o->resume, "Continue the run in this directory from its last checkpoint");
   cmd->add_option("--updates", o->updates, "Override the number of updates")->transform(positive_count());
   cmd->add_option("--seeds", o->seeds, "Override the number of seeds (students trained in lockstep)")
       ->transform(positive_count());

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
+#include <tuple>
 
 #include "lamarck/core/config.h"
 #include "lamarck/core/error.h"
@@ -46,11 +47,52 @@ constexpr size_t kBufferLevelsLogged = 16;  // per list and evaluation in buffer
 
 }  // namespace
 
-UedResult run_ued(const UedConfig& config, const std::string& run_dir, const Exec& exec,
-                  const std::function<void(int64_t, const rl::RecurrentTrainer&)>& on_update) {
+namespace {
+
+constexpr const char* kCheckpointKind = "ued_checkpoint";
+constexpr uint32_t kCheckpointVersion = 1;
+
+struct UedCheckpoint {
+  int64_t update = 0;
+  std::string trainer, curriculum;
+  template <class A>
+  void serialize(A& ar) {
+    ar(update, trainer, curriculum);
+  }
+};
+
+// The lines of a log file written up to `update` (lines start with the update number; buffer.jsonl's with
+// {"update": N); the header is kept.
+std::string lines_up_to(const std::string& path, int64_t update, bool header) {
+  if (!std::filesystem::exists(path)) return "";
+  std::istringstream in(read_file(path));
+  std::string line, out;
+  bool first = true;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    if (header && first) {
+      out += line + "\n";
+      first = false;
+      continue;
+    }
+    first = false;
+    const size_t at = line.find_first_of("0123456789");
+    if (at == std::string::npos || std::stoll(line.substr(at)) <= update) out += line + "\n";
+  }
+  return out;
+}
+
+UedResult run(const UedConfig& config, const std::string& run_dir, const Exec& exec,
+              const std::function<void(int64_t, const rl::RecurrentTrainer&)>& on_update, bool resume) {
   config.validate();
-  std::filesystem::create_directories(run_dir);
-  write_file_atomic(run_dir + "/config.json", config_to_json(config));
+  const std::string ckpt_path = run_dir + "/checkpoint.bin";
+  if (!resume) {
+    if (std::filesystem::exists(ckpt_path))
+      throw InvalidArgument("run directory '" + run_dir + "' already holds a run: continue it with --resume " + run_dir +
+                            ", or choose another --out");
+    std::filesystem::create_directories(run_dir);
+    write_file_atomic(run_dir + "/config.json", config_to_json(config));
+  }
   const auto start = std::chrono::steady_clock::now();
   const int64_t P = config.seeds, E = config.trainer.num_envs;
   auto env = envs::make_env("Maze", P * E, exec);
@@ -68,6 +110,38 @@ UedResult run_ued(const UedConfig& config, const std::string& run_dir, const Exe
                 "buffer_score_median,buffer_score_q75,buffer_passable_mass,buffer_mutation_depth,dr_updates,"
                 "replay_updates,mutation_updates\n";
   eval_csv << "update,env_steps,gradient_steps,seed,level,solve_rate,mean_return\n";
+  if (resume && std::filesystem::exists(ckpt_path)) {
+    UedCheckpoint c;
+    load_binary_with(ckpt_path, kCheckpointKind, VersionRange(1, kCheckpointVersion),
+                     [&](cereal::PortableBinaryInputArchive& ar, uint32_t) { ar(c); });
+    trainer.restore_bytes(c.trainer);
+    curriculum->restore(c.curriculum);
+    if (trainer.updates_done() != c.update) throw FileError("'" + ckpt_path + "': inconsistent update count");
+    // the logs as they were at the checkpoint (a crash may have left later lines)
+    for (auto [stream, name, header] : {std::tuple{&train_csv, "train.csv", true}, std::tuple{&levels_csv, "levels.csv", true},
+                                        std::tuple{&eval_csv, "eval.csv", true}, std::tuple{&buffer_jsonl, "buffer.jsonl", false}}) {
+      const std::string kept = lines_up_to(run_dir + "/" + name, c.update, header);
+      if (!kept.empty()) {
+        stream->str("");
+        *stream << kept;
+      }
+    }
+  }
+  auto write_logs = [&] {
+    if (!buffer_jsonl.str().empty()) write_file_atomic(run_dir + "/buffer.jsonl", buffer_jsonl.str());
+    write_file_atomic(run_dir + "/levels.csv", levels_csv.str());
+    write_file_atomic(run_dir + "/eval.csv", eval_csv.str());
+    write_file_atomic(run_dir + "/train.csv", train_csv.str());
+  };
+  // the logs first, then the checkpoint: a crash between them leaves lines that resume drops
+  auto checkpoint = [&] {
+    write_logs();
+    UedCheckpoint c;
+    c.update = trainer.updates_done();
+    c.trainer = trainer.state_bytes();
+    c.curriculum = curriculum->state();
+    save_binary(ckpt_path, kCheckpointKind, kCheckpointVersion, c);
+  };
   auto evaluate = [&] {
     const rl::LevelEvaluation ev = trainer.evaluate(holdout_json, config.eval_episodes, config.eval_max_steps,
                                                     config.trainer.seed * 1000003ull + uint64_t(trainer.updates_done()));
@@ -99,7 +173,6 @@ UedResult run_ued(const UedConfig& config, const std::string& run_dir, const Exe
     std::ostringstream j;
     j << "{\n  \"curriculum\": \"" << config.curriculum << "\",\n  \"seeds\": " << P << ",\n  \"updates\": " << u.update
       << ",\n  \"env_steps_per_seed\": " << u.env_steps << ",\n  \"gradient_steps_per_seed\": " << u.gradient_steps
-      << ",\n  \"seconds\": " << fmt(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count())
       << ",\n  \"eval_episodes\": " << config.eval_episodes << ",\n  \"solve_rate_mean\": "
       << json_number(u.solve_rate_interval.mean) << ",\n  \"solve_rate_ci95\": " << json_number(u.solve_rate_interval.half_width)
       << ",\n  \"return_mean\": " << json_number(u.return_interval.mean)
@@ -138,14 +211,10 @@ UedResult run_ued(const UedConfig& config, const std::string& run_dir, const Exe
       list("top_scored");
       buffer_jsonl << "}\n";
     }
-    if (!buffer_jsonl.str().empty()) write_file_atomic(run_dir + "/buffer.jsonl", buffer_jsonl.str());
-    write_file_atomic(run_dir + "/levels.csv", levels_csv.str());
-    write_file_atomic(run_dir + "/eval.csv", eval_csv.str());
-    write_file_atomic(run_dir + "/train.csv", train_csv.str());
     write_file_atomic(run_dir + "/summary.json", j.str());
   };
   std::vector<uint8_t> learn(static_cast<size_t>(P), 1);
-  for (int64_t u = 0; u < config.trainer.num_updates; ++u) {
+  for (int64_t u = trainer.updates_done(); u < config.trainer.num_updates; ++u) {
     curriculum->before_update(u, trainer, learn);
     trainer.update(learn.data());
     curriculum->after_update(u, trainer);
@@ -168,10 +237,28 @@ UedResult run_ued(const UedConfig& config, const std::string& run_dir, const Exe
                 << fmt(s.loss.approx_kl) << '\n';
     }
     if (on_update) on_update(trainer.updates_done(), trainer);
-    if (trainer.updates_done() % config.eval_every == 0 || trainer.updates_done() == config.trainer.num_updates) evaluate();
+    const int64_t done = trainer.updates_done();
+    const bool eval_now = done % config.eval_every == 0 || done == config.trainer.num_updates;
+    if (eval_now) evaluate();
+    if (eval_now || (config.checkpoint_every > 0 && done % config.checkpoint_every == 0)) checkpoint();
   }
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
+}
+
+}  // namespace
+
+UedResult run_ued(const UedConfig& config, const std::string& run_dir, const Exec& exec,
+                  const std::function<void(int64_t, const rl::RecurrentTrainer&)>& on_update) {
+  return run(config, run_dir, exec, on_update, false);
+}
+
+UedResult resume_ued(const std::string& run_dir, const Exec& exec,
+                     const std::function<void(int64_t, const rl::RecurrentTrainer&)>& on_update) {
+  if (!std::filesystem::exists(run_dir + "/config.json"))
+    throw InvalidArgument("'" + run_dir + "' is not a UED run directory (no config.json to resume from)");
+  const UedConfig config = load_config<UedConfig>(run_dir + "/config.json");
+  return run(config, run_dir, exec, on_update, true);
 }
 
 }  // namespace lamarck::meta

@@ -1,10 +1,14 @@
 // PPO with the recurrent student (recurrent_trainer.h), on the CPU.
 #include "lamarck/rl/recurrent_trainer.h"
 
+#include <cereal/archives/portable_binary.hpp>
+#include <cereal/types/string.hpp>
+#include <cereal/types/vector.hpp>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <numeric>
+#include <sstream>
 
 #include "lamarck/core/config.h"
 #include "lamarck/core/error.h"
@@ -142,6 +146,56 @@ void RecurrentTrainer::restart_episodes(const std::vector<int64_t>& rows) {
     b.last_done[size_t(r)] = 1;
     b.running_return[size_t(r)] = 0;
   }
+}
+
+std::string RecurrentTrainer::state_bytes() const {
+  const Buffers& b = *buf_;
+  std::vector<std::string> levels(static_cast<size_t>(b.rows));
+  for (int64_t i = 0; i < b.rows; ++i) levels[size_t(i)] = env_->get_level_bytes(i);
+  std::ostringstream out;
+  {
+    cereal::PortableBinaryOutputArchive ar(out);
+    const int64_t n = layout_.num_params;
+    ar(P_, E_, n, updates_, learned_updates_, params_, b.adam.m.to_host(), b.adam.v.to_host(), b.adam.step, b.h, b.c,
+       b.last_done, b.running_return, levels, env_->snapshot());
+  }
+  return out.str();
+}
+
+void RecurrentTrainer::restore_bytes(const std::string& bytes) {
+  Buffers& b = *buf_;
+  int64_t P = 0, E = 0, n = 0, updates = 0;
+  std::vector<int64_t> learned, adam_step;
+  std::vector<float> params, m, v, h, c;
+  std::vector<uint8_t> last_done;
+  std::vector<double> running;
+  std::vector<std::string> levels;
+  std::string snapshot;
+  {
+    std::istringstream in(bytes);
+    cereal::PortableBinaryInputArchive ar(in);
+    ar(P, E, n, updates, learned, params, m, v, adam_step, h, c, last_done, running, levels, snapshot);
+  }
+  if (P != P_ || E != E_ || n != layout_.num_params || params.size() != params_.size() || m.size() != params_.size() ||
+      v.size() != params_.size() || h.size() != b.h.size() || c.size() != b.c.size() || levels.size() != size_t(b.rows) ||
+      last_done.size() != b.last_done.size() || running.size() != b.running_return.size() || learned.size() != size_t(P_))
+    throw InvalidArgument("recurrent trainer checkpoint is of " + std::to_string(P) + " agents x " + std::to_string(E) +
+                          " envs x " + std::to_string(n) + " parameters; this trainer has " + std::to_string(P_) + " x " +
+                          std::to_string(E_) + " x " + std::to_string(layout_.num_params));
+  std::vector<int64_t> ids(static_cast<size_t>(b.rows));
+  std::iota(ids.begin(), ids.end(), 0);
+  env_->set_level_bytes(ids, levels);
+  env_->restore(snapshot);
+  updates_ = updates;
+  learned_updates_ = learned;
+  params_ = params;
+  b.adam.m.copy_from_host(m.data(), int64_t(m.size()));
+  b.adam.v.copy_from_host(v.data(), int64_t(v.size()));
+  b.adam.step = adam_step;
+  b.h = h;
+  b.c = c;
+  b.last_done = last_done;
+  b.running_return = running;
 }
 
 int64_t RecurrentTrainer::rollout_rows() const { return buf_->rows; }

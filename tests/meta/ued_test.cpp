@@ -307,5 +307,42 @@ TEST(UedCompare, SummarisesTheLastEvaluationPerMethodAndLevelWithWelchTests) {
   EXPECT_THROW(load_ued_run(root), InvalidArgument);
 }
 
+// A run interrupted after a checkpoint (and with stray log lines from after it, as a crash between the
+// logs and the checkpoint leaves) resumes to files equal byte for byte to an uninterrupted run's.
+TEST(Ued, InterruptedRunsResumeToIdenticalFiles) {
+  for (const char* curriculum : {"dr", "accel"}) {
+    UedConfig c = tiny();
+    c.curriculum = curriculum;
+    c.trainer.num_steps = 256;
+    c.trainer.num_updates = 9;
+    c.eval_every = 4;
+    c.checkpoint_every = 3;
+    c.sampler.capacity = 8;
+    c.sampler.min_fill_ratio = 0.25;
+    const std::string a = ::testing::TempDir() + "/ued_resume_a", b = ::testing::TempDir() + "/ued_resume_b";
+    std::filesystem::remove_all(a);
+    std::filesystem::remove_all(b);
+    run_ued(c, a, Exec{Device::cpu, 2});
+    struct Crash {};
+    EXPECT_THROW(run_ued(c, b, Exec{Device::cpu, 2},
+                         [](int64_t u, const rl::RecurrentTrainer&) {
+                           if (u == 7) throw Crash{};  // after the checkpoint of update 6
+                         }),
+                 Crash);
+    std::ofstream(b + "/train.csv", std::ios::app) << "8,0,0,0,0,0,0,0,0,0\n";
+    // a new run into the directory is refused: it holds one
+    EXPECT_THROW(run_ued(c, b, Exec{Device::cpu, 2}), InvalidArgument);
+    const UedResult r = resume_ued(b, Exec{Device::cpu, 1});
+    ASSERT_EQ(r.evaluations.size(), 2u);  // updates 8 and 9
+    for (const char* f : {"config.json", "train.csv", "eval.csv", "levels.csv", "summary.json", "buffer.jsonl"}) {
+      if (!std::filesystem::exists(a + "/" + f)) continue;  // dr has no buffer
+      EXPECT_EQ(read(a + "/" + f), read(b + "/" + f)) << curriculum << " " << f;
+    }
+    // resuming a finished run does nothing
+    EXPECT_TRUE(resume_ued(b, Exec{Device::cpu, 1}).evaluations.empty());
+  }
+  EXPECT_THROW(resume_ued(::testing::TempDir() + "/no_such_ued_run", Exec{}), InvalidArgument);
+}
+
 }  // namespace
 }  // namespace lamarck::meta

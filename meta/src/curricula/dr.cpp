@@ -1,6 +1,10 @@
 // Domain randomisation: every episode starts on a fresh generated level (JaxUED examples/maze_dr.py, its
 // AutoResetWrapper over the generator). M. Dennis et al., "Emergent Complexity and Zero-shot Transfer via
 // Unsupervised Environment Design", NeurIPS 2020, use it as the UED baseline.
+#include <cereal/archives/portable_binary.hpp>
+#include <cereal/types/vector.hpp>
+#include <sstream>
+
 #include "curricula/curricula.h"
 #include "curricula/maze_levels.h"
 #include "lamarck/core/rng.h"
@@ -60,6 +64,28 @@ class DomainRandomisation final : public Curriculum {
   }
 
   const std::vector<CurriculumTelemetry>& telemetry() const override { return telemetry_; }
+
+  std::string state() const override {
+    std::ostringstream out;
+    {
+      cereal::PortableBinaryOutputArchive ar(out);
+      ar(episodes_, telemetry_counts(telemetry_));
+    }
+    return out.str();
+  }
+  void restore(const std::string& bytes) override {
+    std::vector<uint64_t> episodes;
+    std::vector<int64_t> counts;
+    std::istringstream in(bytes);
+    {
+      cereal::PortableBinaryInputArchive ar(in);
+      ar(episodes, counts);
+    }
+    if (episodes.size() != episodes_.size()) throw InvalidArgument("dr checkpoint: the number of instances differs");
+    episodes_ = episodes;
+    for (auto& p : played_) p.clear();  // initial_levels' draws are not part of the resumed update
+    restore_telemetry_counts(counts, telemetry_);
+  }
 
  private:
   // the generated levels that started an episode in this update are its telemetry

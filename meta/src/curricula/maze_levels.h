@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "lamarck/core/error.h"
 #include "lamarck/envs/maze/levels.h"
 #include "lamarck/meta/curriculum.h"
 
@@ -27,6 +28,21 @@ inline MazeLevel maze_level(const envs::maze::Layout& layout) {
 }
 
 inline MazeLevel maze_level(const std::string& text) { return maze_level(envs::maze::level_from_json(text)); }
+
+// The update counts of telemetry (what a checkpoint keeps of it).
+inline std::vector<int64_t> telemetry_counts(const std::vector<CurriculumTelemetry>& t) {
+  std::vector<int64_t> out;
+  for (const CurriculumTelemetry& x : t) out.insert(out.end(), {x.dr_updates, x.replay_updates, x.mutation_updates});
+  return out;
+}
+inline void restore_telemetry_counts(const std::vector<int64_t>& counts, std::vector<CurriculumTelemetry>& t) {
+  if (counts.size() != 3 * t.size()) throw InvalidArgument("curriculum checkpoint: the number of seeds differs");
+  for (size_t p = 0; p < t.size(); ++p) {
+    t[p].dr_updates = counts[3 * p];
+    t[p].replay_updates = counts[3 * p + 1];
+    t[p].mutation_updates = counts[3 * p + 2];
+  }
+}
 
 // The means CurriculumTelemetry reports over the levels played.
 inline void describe_levels(const std::vector<const MazeLevel*>& levels, CurriculumTelemetry& t) {

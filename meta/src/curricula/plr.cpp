@@ -13,10 +13,15 @@
 // seed starts the update on its level from a zero carry and replays it whenever an episode ends (so a
 // replayed level is played again, not replaced by a random one: minimax issue #6). The student learns
 // from replays always and from the other branches only for "plr".
+#include <cereal/archives/portable_binary.hpp>
+#include <cereal/types/string.hpp>
+#include <cereal/types/vector.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <sstream>
 
 #include "curricula/curricula.h"
 #include "curricula/maze_levels.h"
@@ -161,6 +166,61 @@ class PrioritisedReplay final : public Curriculum {
   }
 
   const std::vector<CurriculumTelemetry>& telemetry() const override { return telemetry_; }
+
+  std::string state() const override {
+    std::ostringstream out;
+    {
+      cereal::PortableBinaryOutputArchive ar(out);
+      ar(int64_t(seeds_.size()), telemetry_counts(telemetry_));
+      for (const Seed& s : seeds_) {
+        const LevelSampler::State st = s.sampler.state();
+        std::vector<float> max_return, optimal;
+        std::vector<int32_t> mutations;
+        for (const LevelExtra& e : st.extras) {
+          max_return.push_back(e.max_return);
+          mutations.push_back(e.mutations);
+          optimal.push_back(e.optimal_return);
+        }
+        std::vector<std::string> replay_texts;
+        for (const MazeLevel& l : s.replay_levels) replay_texts.push_back(l.text);
+        ar(st.levels, st.scores, st.timestamps, max_return, mutations, optimal, st.episode_count, int32_t(s.branch),
+           replay_texts, s.replay_scores, s.replay_depth);
+      }
+    }
+    return out.str();
+  }
+
+  void restore(const std::string& bytes) override {
+    std::istringstream in(bytes);
+    cereal::PortableBinaryInputArchive ar(in);
+    int64_t seeds = 0;
+    std::vector<int64_t> counts;
+    ar(seeds, counts);
+    if (seeds != P_) throw InvalidArgument("curriculum checkpoint: " + std::to_string(seeds) + " seeds, not " + std::to_string(P_));
+    restore_telemetry_counts(counts, telemetry_);
+    for (Seed& s : seeds_) {
+      LevelSampler::State st;
+      std::vector<float> max_return, optimal;
+      std::vector<int32_t> mutations;
+      int32_t branch = 0;
+      std::vector<std::string> replay_texts;
+      ar(st.levels, st.scores, st.timestamps, max_return, mutations, optimal, st.episode_count, branch, replay_texts,
+         s.replay_scores, s.replay_depth);
+      if (max_return.size() != st.levels.size() || mutations.size() != st.levels.size() || optimal.size() != st.levels.size())
+        throw InvalidArgument("curriculum checkpoint: buffer arrays differ in length");
+      for (size_t i = 0; i < st.levels.size(); ++i) {
+        LevelExtra e;
+        e.max_return = max_return[i];
+        e.mutations = mutations[i];
+        e.optimal_return = optimal[i];
+        st.extras.push_back(e);
+      }
+      s.sampler.restore(st);
+      s.branch = Branch(branch);
+      s.replay_levels.clear();
+      for (const std::string& t : replay_texts) s.replay_levels.push_back(maze_level(t));
+    }
+  }
 
   std::vector<BufferEntry> buffer(int64_t seed) const override {
     const LevelSampler& b = seeds_[size_t(seed)].sampler;

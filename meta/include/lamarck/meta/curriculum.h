@@ -58,6 +58,10 @@ class Curriculum {
     double weight = 0;
   };
   virtual std::vector<BufferEntry> buffer(int64_t /*seed*/) const { return {}; }
+  // Checkpoints (between updates): restore(state()) on a curriculum made from the same config continues
+  // identically.
+  virtual std::string state() const = 0;
+  virtual void restore(const std::string& bytes) = 0;
 };
 
 // ACCEL's parents (minimax runners/plr_runner.py _mutate_levels): for a replayed batch with these scores,

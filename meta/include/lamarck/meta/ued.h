@@ -20,7 +20,7 @@
 // and best-scored levels), eval.csv (per
 // evaluation, seed and level: solve rate and mean return) and summary.json (the last evaluation: per level
 // and overall, the mean over seeds with its 95% interval), each rewritten atomically after every
-// evaluation. The budget is logged in env steps and in gradient steps (which differ between seeds of
+// evaluation (summary.json holds no timings, so reruns give equal files). The budget is logged in env steps and in gradient steps (which differ between seeds of
 // Robust PLR and ACCEL: no gradient step on exploratory levels).
 #pragma once
 
@@ -52,6 +52,7 @@ struct UedConfig {
   int64_t eval_every = 250;        // updates
   int64_t eval_episodes = 100;     // per holdout level and seed (DCD: 100)
   int64_t eval_max_steps = 250;
+  int64_t checkpoint_every = 0;    // updates; 0: at every evaluation only
   std::vector<std::string> holdouts = {"SixteenRooms", "SixteenRooms2", "Labyrinth", "LabyrinthFlipped",
                                        "Labyrinth2",   "StandardMaze",  "StandardMaze2", "StandardMaze3"};
   rl::RecurrentTrainConfig trainer;
@@ -71,6 +72,7 @@ struct UedConfig {
     v("eval_every", eval_every).at_least(1);
     v("eval_episodes", eval_episodes).at_least(1);
     v("eval_max_steps", eval_max_steps).at_least(1);
+    v("checkpoint_every", checkpoint_every).at_least(0);
     v("holdouts", holdouts).non_empty();
     v("trainer", trainer);
   }
@@ -93,9 +95,16 @@ struct UedResult {
   double seconds = 0;
 };
 
-// Runs the whole budget (trainer.num_updates) into run_dir (created; its files replaced). on_update(u)
-// after each update (progress).
+// Runs the whole budget (trainer.num_updates) into run_dir (created; refused when it holds a checkpoint).
+// on_update(u) after each update (progress). Every evaluation (and every checkpoint_every updates) writes
+// the logs, then checkpoint.bin (the trainer's and the curriculum's state): a crash loses at most the
+// updates since. UedResult holds the evaluations of this call.
 UedResult run_ued(const UedConfig& config, const std::string& run_dir, const Exec& exec,
                   const std::function<void(int64_t update, const rl::RecurrentTrainer&)>& on_update = {});
+// Continues the run in run_dir from its checkpoint (from the start when it has none yet), with the config
+// it was started with; the logs are cut back to the checkpoint's update, so a resumed run's files equal an
+// uninterrupted run's byte for byte.
+UedResult resume_ued(const std::string& run_dir, const Exec& exec,
+                     const std::function<void(int64_t update, const rl::RecurrentTrainer&)>& on_update = {});
 
 }  // namespace lamarck::meta

@@ -128,6 +128,12 @@ class RecurrentTrainer {
   envs::BatchEnv& env() { return *env_; }
   const envs::BatchEnv& env() const { return *env_; }
 
+  // Checkpoints: everything that decides the trainer's future (updates done, weights, Adam moments and
+  // steps, carries, episode flags and running returns, every env instance's level and the env's
+  // snapshot); restore_bytes on a trainer built with the same config, P and env continues bit-identically.
+  std::string state_bytes() const;
+  void restore_bytes(const std::string& bytes);
+
   // Each agent plays `episodes` episodes of every level (JSON as BatchEnv::set_levels takes) on an env of
   // the training env's name, stochastic policy from fresh carries, until every first episode ended or
   // max_steps passed; keys from (seed, agent). Returns per agent and level the mean return and solve rate.
