@@ -31,4 +31,5 @@ PYBIND11_MODULE(_lamarck, m) {
   lamarck::python::bind_es(m.def_submodule("es", "evolution strategies"));
   lamarck::python::bind_learned_objectives(m.def_submodule("objectives", "discovered objectives"));
   lamarck::python::bind_rl(m.def_submodule("rl", "inner-loop training"));
+  lamarck::python::bind_ued(m.def_submodule("ued", "level replay buffers and level scores"));
 }
