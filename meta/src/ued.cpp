@@ -14,6 +14,8 @@
 #include "lamarck/core/rng.h"
 #include "lamarck/core/serialize.h"
 #include "lamarck/envs/maze/levels.h"
+#include "lamarck/envs/maze/maze.h"
+#include "lamarck/envs/render.h"
 #include "lamarck/envs/registry.h"
 
 namespace lamarck::meta {
@@ -44,6 +46,25 @@ std::string fmt(double x) {
 std::string json_number(double x) { return std::isfinite(x) ? fmt(x) : "null"; }
 
 constexpr size_t kBufferLevelsLogged = 16;  // per list and evaluation in buffer.jsonl
+
+// An episode of the maze replayed from its actions (the maze's dynamics are deterministic) and drawn a frame
+// per step, as an animated GIF.
+void write_rollout_gif(const envs::maze::Layout& level, const std::vector<int32_t>& actions, const std::string& path) {
+  using envs::maze::Maze;
+  Maze::Params p;
+  static_cast<envs::maze::Layout&>(p) = level;
+  Maze::State st;
+  Philox unused(derive_key(0, 0, 0, 0));
+  Maze::reset(p, st, unused);
+  envs::GifEncoder gif(12);
+  gif.add_frame(envs::maze::draw_level(level, st.x, st.y, st.dir, 12));
+  for (int32_t a : actions) {
+    const envs::Transition t = Maze::step(p, st, &a, unused);
+    gif.add_frame(envs::maze::draw_level(level, st.x, st.y, st.dir, 12));
+    if (t.terminated) break;
+  }
+  gif.write(path);
+}
 
 }  // namespace
 
@@ -143,8 +164,18 @@ UedResult run(const UedConfig& config, const std::string& run_dir, const Exec& e
     save_binary(ckpt_path, kCheckpointKind, kCheckpointVersion, c);
   };
   auto evaluate = [&] {
+    const bool last = trainer.updates_done() == config.trainer.num_updates;
+    std::vector<std::vector<int32_t>> first_actions;
     const rl::LevelEvaluation ev = trainer.evaluate(holdout_json, config.eval_episodes, config.eval_max_steps,
-                                                    config.trainer.seed * 1000003ull + uint64_t(trainer.updates_done()));
+                                                    config.trainer.seed * 1000003ull + uint64_t(trainer.updates_done()),
+                                                    last ? &first_actions : nullptr);
+    // the student at the end: seed 0's first attempt at every holdout, replayed and drawn
+    if (last) {
+      std::filesystem::create_directories(run_dir + "/plots/rollouts");
+      for (size_t l = 0; l < config.holdouts.size(); ++l)
+        write_rollout_gif(envs::maze::holdout_level(config.holdouts[l]), first_actions[l],
+                          run_dir + "/plots/rollouts/" + config.holdouts[l] + ".gif");
+    }
     UedEvaluation u;
     u.update = trainer.updates_done();
     u.env_steps = trainer.env_steps_per_agent();

@@ -362,7 +362,7 @@ void RecurrentTrainer::learn(const uint8_t* active) {
 }
 
 LevelEvaluation RecurrentTrainer::evaluate(const std::vector<std::string>& levels, int64_t episodes, int64_t max_steps,
-                                           uint64_t seed) const {
+                                           uint64_t seed, std::vector<std::vector<int32_t>>* first_actions) const {
   if (levels.empty()) throw InvalidArgument("evaluate: no levels");
   if (episodes < 1 || max_steps < 1) throw InvalidArgument("evaluate: episodes and max_steps must be at least 1");
   const int64_t L = int64_t(levels.size()), K = episodes, B = L * K, rows = P_ * B, H = layout_.hidden();
@@ -382,6 +382,7 @@ LevelEvaluation RecurrentTrainer::evaluate(const std::vector<std::string>& level
   std::vector<int32_t> act(static_cast<size_t>(rows));
   RecurrentStepCache<float> s;
   int64_t open = rows;
+  if (first_actions) first_actions->assign(size_t(P_ * L), {});
   for (int64_t t = 0; t < max_steps && open > 0; ++t) {
     recurrent_step<float>(exec_, layout_, P_, B, params_.data(), n, env->observations(), h.data(), c.data(), nullptr, s);
     nn::categorical_sample(exec_, rows, A, s.logits(), act.data(), seed, kEvalStream, uint64_t(t));
@@ -390,6 +391,7 @@ LevelEvaluation RecurrentTrainer::evaluate(const std::vector<std::string>& level
     env->step(act.data());
     for (int64_t i = 0; i < rows; ++i) {
       if (finished[size_t(i)]) continue;
+      if (first_actions && i % K == 0) (*first_actions)[size_t((i / B) * L + (i % B) / K)].push_back(act[size_t(i)]);
       ret[size_t(i)] += env->rewards()[i];
       if (env->terminated()[i] || env->truncated()[i]) {
         finished[size_t(i)] = 1;

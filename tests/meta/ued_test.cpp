@@ -74,6 +74,8 @@ TEST(Ued, DomainRandomisationRunWritesEvaluationsOfEverySeedOnEveryHoldout) {
 
 TEST(Ued, RunsAreDeterministic) {
   const std::string a = ::testing::TempDir() + "/ued_a", b = ::testing::TempDir() + "/ued_b";
+  std::filesystem::remove_all(a);
+  std::filesystem::remove_all(b);
   run_ued(tiny(), a, Exec{Device::cpu, 1});
   run_ued(tiny(), b, Exec{Device::cpu, 2});
   EXPECT_EQ(read(a + "/eval.csv"), read(b + "/eval.csv"));
@@ -248,6 +250,12 @@ TEST(Ued, ReplayRunsWriteTheirTelemetryAndAreDeterministicAcrossThreads) {
   EXPECT_NE(levels.find(",mutation,0,"), std::string::npos);
   EXPECT_NE(levels.find(",dr,0,"), std::string::npos);
   EXPECT_NE(read(a + "/buffer.jsonl").find("\"top_scored\""), std::string::npos);
+  // the student's first attempt at each holdout, drawn at the end
+  for (const std::string& level : c.holdouts) {
+    const std::string gif = read(a + "/plots/rollouts/" + level + ".gif");
+    EXPECT_EQ(gif.substr(0, 6), "GIF89a") << level;
+    EXPECT_EQ(gif, read(b + "/plots/rollouts/" + level + ".gif")) << level;
+  }
 }
 
 // Two fake runs of 3 seeds on 2 levels: the table's means, medians, IQRs and the Welch test by hand.

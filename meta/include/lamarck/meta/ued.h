@@ -20,8 +20,10 @@
 // and best-scored levels), eval.csv (per
 // evaluation, seed and level: solve rate and mean return) and summary.json (the last evaluation: per level
 // and overall, the mean over seeds with its 95% interval), each rewritten atomically after every
-// evaluation (summary.json holds no timings, so reruns give equal files). The budget is logged in env steps and in gradient steps (which differ between seeds of
-// Robust PLR and ACCEL: no gradient step on exploratory levels).
+// evaluation (summary.json holds no timings, so reruns give equal files); the last evaluation also draws
+// seed 0's first attempt at every holdout as plots/rollouts/<level>.gif. The budget is logged in env steps
+// and in gradient steps (which differ between seeds of Robust PLR and ACCEL: no gradient step on
+// exploratory levels).
 #pragma once
 
 #include <cstdint>

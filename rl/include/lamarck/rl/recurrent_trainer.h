@@ -137,8 +137,10 @@ class RecurrentTrainer {
   // Each agent plays `episodes` episodes of every level (JSON as BatchEnv::set_levels takes) on an env of
   // the training env's name, stochastic policy from fresh carries, until every first episode ended or
   // max_steps passed; keys from (seed, agent). Returns per agent and level the mean return and solve rate.
+  // first_actions (optional): per (agent, level) the actions of attempt 0 until its episode ended (or
+  // max_steps), for replays and pictures.
   LevelEvaluation evaluate(const std::vector<std::string>& levels, int64_t episodes, int64_t max_steps,
-                           uint64_t seed) const;
+                           uint64_t seed, std::vector<std::vector<int32_t>>* first_actions = nullptr) const;
 
  private:
   struct Buffers;
