@@ -3,7 +3,7 @@
 # env steps of training per second (student learning included), JaxUED's default PPO settings on both
 # sides (32 envs x 256 steps, LSTM 256, 5 epochs, 1 minibatch), one seed, the machine's threads.
 # lamarck: `lamarck ued-train` for UPDATES updates (the evaluation at the end, 1 episode per holdout, is
-# inside its seconds); JaxUED: benchmarks/ued/jaxued_dr_time.py (the script's own main(), its evaluation
+# inside its seconds); JaxUED: benchmarks/ued/jaxued_time.py dr (the script's own main(), its evaluation
 # every EVAL_FREQ updates included, compilation excluded).
 # Usage: benchmarks/ued/dr_speed.sh [BUILD_DIR] [UPDATES] [REPEATS]
 # Needs PYTHON with jax, flax, optax, distrax, orbax-checkpoint, chex, wandb and JAXUED_SRC=<jaxued checkout>.
@@ -24,7 +24,7 @@ for _ in $(seq "$repeats"); do
     "$python" -c "import json,sys; d=json.load(sys.stdin); print(d['env_steps_per_seed'] / d['seconds'])")")
 done
 median=$(printf '%s\n' "${ours[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-jaxued=$("$python" "$here/jaxued_dr_time.py" 3 $((repeats + 1)) | tail -1)
+jaxued=$("$python" "$here/jaxued_time.py" dr 3 $((repeats + 1)) | tail -1)
 "$python" - "$median" "$jaxued" "${ours[*]}" <<'PY'
 import json, sys
 ours, base, runs = float(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3]

@@ -5,7 +5,7 @@
 # 32 envs x 256 steps, LSTM 256, 5 epochs, 1 minibatch), one seed, the machine's threads, minimum fill 0.01
 # so that both sides are timed in the replay regime.
 # lamarck: `lamarck ued` for UPDATES updates (the evaluation at the end, 1 episode per holdout, is inside
-# its seconds); JaxUED: benchmarks/ued/jaxued_plr_time.py (the script's own main(), its evaluation every
+# its seconds); JaxUED: benchmarks/ued/jaxued_time.py plr|accel (the script's own main(), its evaluation every
 # EVAL_FREQ updates included, compilation excluded). JaxUED computes the gradients of every update and
 # drops them on new levels; lamarck skips that pass, which is part of the difference.
 # Usage: benchmarks/ued/plr_speed.sh [BUILD_DIR] [UPDATES] [REPEATS]
@@ -29,9 +29,9 @@ for k in $(seq "$repeats"); do
     "$python" -c "import json,sys; d=json.load(sys.stdin); print(d['env_steps_per_seed'] / d['seconds'])")")
 done
 median=$(printf '%s\n' "${ours[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-flag=""
-[ "$curriculum" = accel ] && flag="--accel"
-jaxued=$("$python" "$here/jaxued_plr_time.py" 5 $((repeats + 1)) $flag | tail -1)
+kind=plr
+[ "$curriculum" = accel ] && kind=accel
+jaxued=$("$python" "$here/jaxued_time.py" "$kind" 5 $((repeats + 1)) | tail -1)
 "$python" - "$median" "$jaxued" "${ours[*]}" "$curriculum" <<'PY'
 import json, sys
 ours, base, runs, name = float(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3], sys.argv[4]
