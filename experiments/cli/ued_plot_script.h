@@ -1,9 +1,9 @@
 // The plotting script that `lamarck plot` writes into a UED run's (or study's) plots/ and runs with
 // /usr/bin/python3 (Debian's matplotlib). For a run (eval.csv, levels.csv, buffer.jsonl) it writes
-// solve_rate.png (per holdout level over training, mean over seeds), levels.png (walls, shortest path and
-// solvable fraction of the levels played, per branch: new, replayed, mutated), buffer_scores.png (the
-// buffer's score distribution over training as a density from its quantiles: the regret histogram no
-// anchor draws) and buffer/update_N.png (the 8 best-weighted and 8 best-scored levels of seed 0 at each
+// solve_rate.png (per holdout level over training, mean over seeds), levels.png (walls, shortest path,
+// solvable fraction and true regret of the levels played, per branch: new, replayed, mutated),
+// buffer_scores.png (the buffer's score distribution over training as a density from its quantiles: the
+// regret histogram no anchor draws) and buffer/update_N.png (the 8 best-weighted and 8 best-scored levels of seed 0 at each
 // evaluation). For a study (compare.csv) it writes compare.png: bars of the median solve rate per level
 // and method with interquartile whiskers (DCD's plot_eval_bars.py style), the mean over levels last.
 #pragma once
@@ -80,14 +80,15 @@ if ev:
 
 lv = rows("levels.csv")
 if lv:
-    fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
+    fig, axes = plt.subplots(1, 4, figsize=(17, 3.6))
     for branch, colour in (("dr", "tab:blue"), ("replay", "tab:orange"), ("mutation", "tab:green")):
         sel = [r for r in lv if r["branch"] == branch]
         if not sel:
             continue
         x = [int(r["env_steps"]) for r in sel]
-        for ax, key, label in zip(axes, ("walls", "shortest_path", "solvable"),
-                                  ("walls", "shortest path (solvable levels)", "solvable fraction")):
+        for ax, key, label in zip(axes, ("walls", "shortest_path", "solvable", "true_regret"),
+                                  ("walls", "shortest path (solvable levels)", "solvable fraction",
+                                   "true regret (optimal - student return)")):
             ax.scatter(x, [num(r[key]) for r in sel], s=3, alpha=0.5, color=colour,
                        label={"dr": "new", "replay": "replayed", "mutation": "mutated"}[branch])
             ax.set_xlabel("env steps per seed")

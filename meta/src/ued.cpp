@@ -127,7 +127,7 @@ UedResult run(const UedConfig& config, const std::string& run_dir, const Exec& e
   std::ostringstream train_csv, eval_csv, levels_csv, buffer_jsonl;
   train_csv << "update,env_steps,gradient_steps,seed,episode_return,episodes,policy_loss,value_loss,entropy,approx_kl\n";
   levels_csv << "update,env_steps,gradient_steps,seed,branch,learned,levels,walls,shortest_path,solvable,optimal_return,"
-                "score,buffer_size,buffer_max_score,buffer_mean_score,buffer_weighted_score,buffer_score_q25,"
+                "score,mean_return,true_regret,buffer_size,buffer_max_score,buffer_mean_score,buffer_weighted_score,buffer_score_q25,"
                 "buffer_score_median,buffer_score_q75,buffer_passable_mass,buffer_mutation_depth,dr_updates,"
                 "replay_updates,mutation_updates\n";
   eval_csv << "update,env_steps,gradient_steps,seed,level,solve_rate,mean_return\n";
@@ -254,7 +254,7 @@ UedResult run(const UedConfig& config, const std::string& run_dir, const Exec& e
       levels_csv << trainer.updates_done() << ',' << trainer.env_steps_per_agent() << ',' << trainer.gradient_steps(p) << ','
                  << p << ',' << t.branch << ',' << int(t.learned) << ',' << t.levels << ',' << fmt(t.walls) << ','
                  << fmt(t.shortest_path) << ',' << fmt(t.solvable) << ',' << fmt(t.optimal_return) << ',' << fmt(t.score)
-                 << ',' << t.buffer_size << ',' << fmt(t.buffer_max_score) << ',' << fmt(t.buffer_mean_score) << ','
+                 << ',' << fmt(t.mean_return) << ',' << fmt(t.true_regret) << ',' << t.buffer_size << ',' << fmt(t.buffer_max_score) << ',' << fmt(t.buffer_mean_score) << ','
                  << fmt(t.buffer_weighted_score) << ',' << fmt(t.buffer_score_q25) << ',' << fmt(t.buffer_score_median)
                  << ',' << fmt(t.buffer_score_q75) << ',' << fmt(t.buffer_passable_mass) << ','
                  << fmt(t.buffer_mutation_depth) << ',' << t.dr_updates << ',' << t.replay_updates << ','

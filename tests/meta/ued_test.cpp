@@ -175,6 +175,9 @@ TEST(Ued, ReplayCurriculaPlayTheirLevelsAllUpdateAndRobustPlrLearnsOnlyFromRepla
       EXPECT_EQ(t.learned, t.branch == "replay");
       EXPECT_EQ(t.levels, E);
       EXPECT_LE(t.buffer_size, 8);
+      // 256 steps finish an episode on every row: the regret is the optimum less the return, both means
+      EXPECT_NEAR(t.true_regret, t.optimal_return - t.mean_return, 1e-5);
+      EXPECT_GE(t.true_regret, -1e-5);  // no student beats the shortest path
       replays += t.branch == "replay";
       new_levels += t.branch == "dr";
       if (t.branch == "replay") {

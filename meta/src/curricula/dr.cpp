@@ -54,6 +54,7 @@ class DomainRandomisation final : public Curriculum {
       t.branch = "dr";
       t.learned = true;
       t.score = std::numeric_limits<double>::quiet_NaN();
+      t.mean_return = t.true_regret = std::numeric_limits<double>::quiet_NaN();  // levels change per episode
       t.dr_updates += 1;
       const double nan = std::numeric_limits<double>::quiet_NaN();
       t.buffer_max_score = t.buffer_mean_score = t.buffer_weighted_score = nan;

@@ -143,10 +143,17 @@ class PrioritisedReplay final : public Curriculum {
     for (int64_t p = 0; p < P_; ++p) {
       Seed& s = seeds_[size_t(p)];
       std::vector<float> scores(static_cast<size_t>(E_));
+      double return_sum = 0, regret_sum = 0;
+      int64_t finished = 0;
       for (int64_t e = 0; e < E_; ++e) {
         const MazeLevel& level = s.levels[size_t(e)];
         const RowScore rs = score_row(score_, v, p * E_ + e, s.previous_max[size_t(e)], level.stats.optimal_return);
         scores[size_t(e)] = rs.score;
+        if (rs.episodes > 0) {
+          return_sum += rs.mean_return;
+          regret_sum += double(level.stats.optimal_return) - rs.mean_return;
+          ++finished;
+        }
         LevelExtra extra;
         extra.max_return = rs.max_return;
         extra.mutations = s.depth[size_t(e)];
@@ -162,6 +169,9 @@ class PrioritisedReplay final : public Curriculum {
         s.replay_depth = s.depth;
       }
       fill_telemetry(s, scores, telemetry_[size_t(p)]);
+      const double nan = std::numeric_limits<double>::quiet_NaN();
+      telemetry_[size_t(p)].mean_return = finished ? return_sum / double(finished) : nan;
+      telemetry_[size_t(p)].true_regret = finished ? regret_sum / double(finished) : nan;
     }
   }
 

@@ -30,6 +30,9 @@ struct CurriculumTelemetry {
   int64_t levels = 0;
   double walls = 0, shortest_path = 0, solvable = 0, optimal_return = 0;
   double score = 0;            // mean finite score of the played levels (NaN without scores)
+  double mean_return = 0;      // the student's mean episode return on them (NaN where not tracked per level)
+  double true_regret = 0;      // mean of optimal return - the student's mean return, over levels with a
+                               // finished episode, whatever the score (NaN where not tracked per level)
   // the buffer after the update
   int64_t buffer_size = 0;
   double buffer_max_score = 0, buffer_mean_score = 0, buffer_weighted_score = 0;

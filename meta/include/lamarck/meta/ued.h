@@ -14,7 +14,8 @@
 // Every eval_every updates (and after the last) each seed plays eval_episodes episodes of every holdout
 // level; the run directory gets config.json, train.csv (per update and seed: return, episodes, losses),
 // levels.csv (per update and seed: the branch taken, whether the student learned, the played levels'
-// walls, shortest path, solvable fraction, optimal return and score; the buffer's size, score statistics,
+// walls, shortest path, solvable fraction, optimal return, score, the student's mean return and true
+// regret (replay curricula); the buffer's size, score statistics,
 // passable mass and mutation depth; the counts of DR, replay and mutation updates), buffer.jsonl (replay
 // curricula, per evaluation and seed: the finite scores' 0, 5, ..., 100% quantiles and the 16 best-weighted
 // and best-scored levels), eval.csv (per
