@@ -34,6 +34,15 @@ void run_ued_plot(const std::string& dir, bool quiet) {
 
 namespace {
 
+// Plots at the end of a command: a failure (no matplotlib) is a warning, the run's files stand.
+void plot_or_warn(const std::string& dir) {
+  try {
+    run_ued_plot(dir, true);
+  } catch (const Error& e) {
+    log_warn("%s", e.what());
+  }
+}
+
 struct UedOptions {
   std::string config;
   std::string out;
@@ -98,13 +107,7 @@ void run_ued_train(const UedOptions& o, const GlobalOptions& global) {
     s.print(global.json);
     return;
   }
-  if (!o.no_plot) {
-    try {
-      run_ued_plot(out, true);
-    } catch (const Error& e) {
-      log_warn("%s", e.what());
-    }
-  }
+  if (!o.no_plot) plot_or_warn(out);
   const meta::UedEvaluation& last = r.evaluations.back();
   Summary s("ued-train");
   s.add("curriculum", config.curriculum);
@@ -154,11 +157,7 @@ void run_ued_compare(const CompareOptions& o, const GlobalOptions& global) {
   const meta::UedComparison c = meta::compare_ued_runs(runs);
   if (!o.out.empty()) {
     meta::write_ued_comparison(c, o.out);
-    try {
-      run_ued_plot(o.out, true);
-    } catch (const Error& e) {
-      log_warn("%s", e.what());
-    }
+    plot_or_warn(o.out);
   }
   print_comparison(c, global, o.out);
 }
@@ -180,24 +179,12 @@ void run_ued_study(const UedOptions& o, const GlobalOptions& global) {
     if (!global.quiet) log_info("study: %s (%s, %lld seeds x %lld updates) -> %s", name.c_str(), config.curriculum.c_str(),
                                 (long long)config.seeds, (long long)config.trainer.num_updates, dir.c_str());
     train_one(config, dir, global);
-    if (!o.no_plot) {
-      try {
-        run_ued_plot(dir, true);
-      } catch (const Error& e) {
-        log_warn("%s", e.what());
-      }
-    }
+    if (!o.no_plot) plot_or_warn(dir);
     evals.push_back(meta::load_ued_run(dir));
   }
   const meta::UedComparison c = meta::compare_ued_runs(evals);
   meta::write_ued_comparison(c, out);
-  if (!o.no_plot) {
-    try {
-      run_ued_plot(out, true);
-    } catch (const Error& e) {
-      log_warn("%s", e.what());
-    }
-  }
+  if (!o.no_plot) plot_or_warn(out);
   print_comparison(c, global, out);
 }
 

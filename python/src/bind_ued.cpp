@@ -27,6 +27,14 @@ struct PySampler {
 
 py::array_t<double> as_array(const std::vector<double>& v) { return py::array_t<double>(py::ssize_t(v.size()), v.data()); }
 
+// One of the sampler's weight vectors, over the held levels only (the sampler's are capacity long).
+template <std::vector<double> (meta::LevelSampler::*Weights)() const>
+py::array_t<double> held_weights(const PySampler& s) {
+  std::vector<double> w = (s.sampler.*Weights)();
+  w.resize(size_t(s.sampler.size()));
+  return as_array(w);
+}
+
 }  // namespace
 
 void bind_ued(py::module_ m) {
@@ -74,21 +82,9 @@ void bind_ued(py::module_ m) {
         for (int64_t i = 0; i < s.sampler.size(); ++i) v.push_back(s.sampler.timestamp(i));
         return py::array_t<int64_t>(py::ssize_t(v.size()), v.data());
       })
-      .def("score_weights", [](const PySampler& s) {
-        std::vector<double> w = s.sampler.score_weights();
-        w.resize(size_t(s.sampler.size()));
-        return as_array(w);
-      })
-      .def("staleness_weights", [](const PySampler& s) {
-        std::vector<double> w = s.sampler.staleness_weights();
-        w.resize(size_t(s.sampler.size()));
-        return as_array(w);
-      })
-      .def("replay_weights", [](const PySampler& s) {
-        std::vector<double> w = s.sampler.replay_weights();
-        w.resize(size_t(s.sampler.size()));
-        return as_array(w);
-      })
+      .def("score_weights", &held_weights<&meta::LevelSampler::score_weights>)
+      .def("staleness_weights", &held_weights<&meta::LevelSampler::staleness_weights>)
+      .def("replay_weights", &held_weights<&meta::LevelSampler::replay_weights>)
       .def("sample_replay_decision", [](PySampler& s) { return s.sampler.sample_replay_decision(s.rng); })
       .def("sample_replay_levels", [](PySampler& s, int64_t n) {
         if (n < 1) throw InvalidArgument("sample_replay_levels: n must be at least 1");

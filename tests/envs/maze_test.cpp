@@ -176,19 +176,29 @@ TEST(Maze, FastObservationEqualsTheCellwiseRule) {
 }
 
 // The normalised observation is the raw one divided by 10 (JaxUED: float32(uint8) / 10).
-TEST(Maze, NormalisedObservationIsRawOverTen) {
-  Maze::Params raw = level_params(holdout_level("Labyrinth"));
-  raw.normalize_obs = false;
-  Maze::Params norm = raw;
-  norm.normalize_obs = true;
+// A level's first observation with raw and with normalised values.
+struct RawAndNormalised {
+  Maze::Params raw, norm;
+  float a[Maze::kObsSize], b[Maze::kObsSize];  // raw, normalised
+};
+RawAndNormalised observe_raw_and_normalised(const Layout& level) {
+  RawAndNormalised o;
+  o.raw = level_params(level);
+  o.raw.normalize_obs = false;
+  o.norm = o.raw;
+  o.norm.normalize_obs = true;
   Maze::State s{};
   NoRng rng;
-  Maze::reset(raw, s, rng);
-  float a[Maze::kObsSize], b[Maze::kObsSize];
-  Maze::observe(raw, s, a);
-  Maze::observe(norm, s, b);
-  for (int k = 0; k < kImageSize; ++k) EXPECT_EQ(b[k], a[k] / 10.0f) << k;
-  EXPECT_EQ(b[kImageSize], a[kImageSize]);
+  Maze::reset(o.raw, s, rng);
+  Maze::observe(o.raw, s, o.a);
+  Maze::observe(o.norm, s, o.b);
+  return o;
+}
+
+TEST(Maze, NormalisedObservationIsRawOverTen) {
+  const RawAndNormalised o = observe_raw_and_normalised(holdout_level("Labyrinth"));
+  for (int k = 0; k < kImageSize; ++k) EXPECT_EQ(o.b[k], o.a[k] / 10.0f) << k;
+  EXPECT_EQ(o.b[kImageSize], o.a[kImageSize]);
 }
 
 // The batched env (auto-reset to the instance's level, observations written by the batch) steps as Maze::step.
@@ -394,17 +404,8 @@ TEST(MazeLevels, DrawnWholeAndTiled) {
 
 // The agent's view draws the same walls from raw and from normalised observations (the spec says which).
 TEST(MazeLevels, AgentViewDrawsWallsRawAndNormalised) {
-  Maze::Params raw = level_params(parse_level(".....|....#|>...G"));  // view cell (0, 0) is floor
-  raw.normalize_obs = false;
-  Maze::Params norm = raw;
-  norm.normalize_obs = true;
-  Maze::State s{};
-  NoRng rng;
-  Maze::reset(raw, s, rng);
-  float a[Maze::kObsSize], b[Maze::kObsSize];
-  Maze::observe(raw, s, a);
-  Maze::observe(norm, s, b);
-  const Image ia = render_observation(Maze::spec(raw), a), ib = render_observation(Maze::spec(norm), b);
+  const RawAndNormalised o = observe_raw_and_normalised(parse_level(".....|....#|>...G"));  // view cell (0, 0) is floor
+  const Image ia = render_observation(Maze::spec(o.raw), o.a), ib = render_observation(Maze::spec(o.norm), o.b);
   EXPECT_EQ(ia.rgb, ib.rgb);
   int grey = 0;
   for (size_t i = 0; i + 2 < ia.rgb.size(); i += 3) grey += ia.rgb[i] == 110 && ia.rgb[i + 1] == 110;

@@ -27,6 +27,7 @@
 #include "curricula/maze_levels.h"
 #include "lamarck/core/error.h"
 #include "lamarck/core/rng.h"
+#include "lamarck/core/stats.h"
 #include "lamarck/meta/ued.h"
 #include "lamarck/meta/ued_scores.h"
 
@@ -288,22 +289,14 @@ class PrioritisedReplay final : public Curriculum {
       if (b.extra(i).optimal_return > 0) mass += w[size_t(i)];
       depth += w[size_t(i)] * b.extra(i).mutations;
     }
-    std::sort(finite_scores.begin(), finite_scores.end());
-    auto quantile = [&](double q) {
-      if (finite_scores.empty()) return nan;
-      const double at = q * double(finite_scores.size() - 1);
-      const size_t lo = size_t(at);
-      const size_t hi = std::min(lo + 1, finite_scores.size() - 1);
-      return finite_scores[lo] + (at - double(lo)) * (finite_scores[hi] - finite_scores[lo]);
-    };
-    t.buffer_max_score = finite_scores.empty() ? nan : finite_scores.back();
+    t.buffer_max_score = finite_scores.empty() ? nan : *std::max_element(finite_scores.begin(), finite_scores.end());
     t.buffer_mean_score = finite_scores.empty() ? nan
                                                 : std::accumulate(finite_scores.begin(), finite_scores.end(), 0.0) /
                                                       double(finite_scores.size());
     t.buffer_weighted_score = b.size() ? weighted : nan;
-    t.buffer_score_q25 = quantile(0.25);
-    t.buffer_score_median = quantile(0.5);
-    t.buffer_score_q75 = quantile(0.75);
+    t.buffer_score_q25 = quantile(finite_scores, 0.25);
+    t.buffer_score_median = quantile(finite_scores, 0.5);
+    t.buffer_score_q75 = quantile(finite_scores, 0.75);
     t.buffer_passable_mass = b.size() ? mass : nan;
     t.buffer_mutation_depth = b.size() ? depth : nan;
   }
